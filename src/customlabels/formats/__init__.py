@@ -1,0 +1,1 @@
+"""Pure readers and writers of dataset formats; no database, no web."""
