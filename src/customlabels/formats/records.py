@@ -51,6 +51,9 @@ class ImportRecord:
     issues: list[EntryIssue] = field(default_factory=list)
     image_size: tuple[int, int] | None = None
     frame: Literal["raw", "upright"] = "upright"
+    # "relative" boxes are fractions (0..1) of the upright image size (YOLO); the importer
+    # turns them into pixels once it knows the image.
+    box_units: Literal["pixels", "relative"] = "pixels"
     line_number: int | None = None
     # Path of the image file when the reader resolved it locally, else None.
     local_path: str | None = None
