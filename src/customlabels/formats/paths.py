@@ -19,7 +19,9 @@ def resolve_under_root(root: Path, reference: str) -> Path:
     if not reference:
         raise PathOutsideRoot("empty path")
     if reference.startswith(("/", "\\")) or Path(reference).is_absolute():
-        raise PathOutsideRoot(f"absolute path {reference!r} is not allowed; name it relative to the root")
+        raise PathOutsideRoot(
+            f"absolute path {reference!r} is not allowed; name it relative to the root"
+        )
     real_root = root.resolve()
     candidate = (real_root / reference).resolve()
     if candidate != real_root and real_root not in candidate.parents:

@@ -59,6 +59,11 @@ class ImportRecord:
     local_path: str | None = None
     # The line as read, kept when it could not be parsed so the user can fix it.
     raw_line: str | None = None
+    # Whether the source says the image is labelled, where it can say more than the labels
+    # and boxes do: a Ground Truth line with an object-detection attribute and no
+    # annotations is a labelled "no objects" image (the hosted service's is_labeled: true);
+    # None when the source says nothing beyond its labels and boxes.
+    is_labeled: bool | None = None
 
     @property
     def has_errors(self) -> bool:

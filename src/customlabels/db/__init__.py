@@ -1,0 +1,1 @@
+"""Metadata storage: engine set-up, tables, migrations."""

@@ -1,0 +1,230 @@
+"""The tables (SQLAlchemy 2 declarative). Labels live in indexed rows, never in JSON.
+
+Denormalised columns (``dataset_id`` on entry_labels and boxes, ``is_labeled``,
+``has_errors``, ``box_count`` on entries) exist so that every gallery filter is an index
+range scan in id order: a page never sorts or counts the whole table.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    __table_args__ = (UniqueConstraint("project_id", "dataset_type"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    dataset_type: Mapped[str] = mapped_column(String(5))  # TRAIN | TEST
+    status: Mapped[str] = mapped_column(String(32))
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    status_message_code: Mapped[str] = mapped_column(String(32), default="SUCCESS")
+    # Where the entries came from (a folder, a manifest, an s3:// prefix), for re-syncs.
+    source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Counters kept in step with every write (services.stats) so that describing a dataset
+    # of a million entries reads one row instead of counting them.
+    entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    labeled_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    error_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Asset(Base):
+    """The bytes of one image, stored once and addressed by SHA-256."""
+
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    image_format: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int] = mapped_column(Integer)  # upright
+    height: Mapped[int] = mapped_column(Integer)  # upright
+    raw_width: Mapped[int] = mapped_column(Integer)
+    raw_height: Mapped[int] = mapped_column(Integer)
+    orientation: Mapped[int] = mapped_column(Integer, default=1)
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Thumbnail(Base):
+    """Upright thumbnails kept in the database: one small file each would halve import speed."""
+
+    __tablename__ = "thumbnails"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    color: Mapped[str] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "source_ref"),
+        Index("ix_entries_dataset", "dataset_id", "id"),
+        Index("ix_entries_labeled", "dataset_id", "is_labeled", "id"),
+        Index("ix_entries_errors", "dataset_id", "has_errors", "id"),
+        Index("ix_entries_boxes", "dataset_id", "has_boxes", "id"),
+        Index("ix_entries_asset", "asset_id"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    source_ref: Mapped[str] = mapped_column(Text)
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="RESTRICT"), nullable=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_labeled: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_errors: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_boxes: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Labelled for detection with no objects in it (an empty annotations list): a real
+    # negative example, so the entry counts as labelled.
+    no_objects: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [{"code", "message", "severity"}]: what validation found, kept for the user to fix.
+    issues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The manifest line as read, when it could not be parsed.
+    raw_line: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EntryLabel(Base):
+    """An image-level label on an entry."""
+
+    __tablename__ = "entry_labels"
+    __table_args__ = (Index("ix_entry_labels_filter", "dataset_id", "label_id", "entry_id"),)
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    label_id: Mapped[int] = mapped_column(
+        ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True
+    )
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+
+
+class Box(Base):
+    """A labelled rectangle on an entry, in upright pixels."""
+
+    __tablename__ = "boxes"
+    __table_args__ = (
+        Index("ix_boxes_filter", "dataset_id", "label_id", "entry_id"),
+        Index("ix_boxes_entry", "entry_id"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"))
+    left: Mapped[float] = mapped_column(Float)
+    top: Mapped[float] = mapped_column(Float)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+
+
+class DatasetLabelStat(Base):
+    """Per dataset and label: entries with it as image-level label, and boxes with it."""
+
+    __tablename__ = "dataset_label_stats"
+
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    )
+    label_id: Mapped[int] = mapped_column(
+        ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    box_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Job(Base):
+    """A long operation with status and progress."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_project_status", "project_id", "status"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True
+    )
+    dataset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="QUEUED")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    error_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Written as the job makes progress; a RUNNING job whose heartbeat stopped was killed.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SourceAsset(Base):
+    """Which asset a source file held when it was last read (by size and mtime or ETag).
+
+    Lets a re-import or a manifest over already-stored images skip reading the bytes again.
+    """
+
+    __tablename__ = "source_assets"
+
+    source_ref: Mapped[str] = mapped_column(Text, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    fingerprint: Mapped[str] = mapped_column(String(128))

@@ -1,0 +1,82 @@
+"""The per-image work of an import: hash, validate, describe and thumbnail, in one decode.
+
+Both functions are top-level and take and return only picklable values, so an import can
+fan them out over a ``ProcessPoolExecutor``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from customlabels.imaging.hashing import sha256_hex
+from customlabels.imaging.probe import (
+    ERROR_INVALID_IMAGE,
+    ImageInfo,
+    InvalidImage,
+    describe,
+    load_image,
+    open_image,
+)
+from customlabels.imaging.thumbnail import render_thumbnail, request_draft, thumbnail_box
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """Everything an import stores about one image besides its bytes."""
+
+    sha256: str
+    byte_size: int
+    info: ImageInfo
+    thumbnail: bytes  # upright JPEG
+
+
+def analyse_image(data: bytes, thumbnail_size: int, max_pixels: int) -> Analysed:
+    """Hash, validate and describe ``data`` and make its thumbnail.
+
+    The image is opened once and decoded once: the JPEG draft chosen for the thumbnail is
+    also the decode that proves the file is not truncated.
+    Raises :class:`~customlabels.imaging.probe.InvalidImage`.
+    """
+    digest = sha256_hex(data)
+    im = open_image(data, max_pixels)
+    with im:
+        raw_size, mode = im.size, im.mode
+        box = thumbnail_box(raw_size[0], raw_size[1], thumbnail_size)
+        request_draft(im, box)
+        load_image(im)
+        info = describe(im, raw_size, mode)
+        thumbnail = render_thumbnail(im, box, info.orientation)
+    return Analysed(sha256=digest, byte_size=len(data), info=info, thumbnail=thumbnail)
+
+
+def read_limited(path: str, max_bytes: int) -> bytes:
+    """Read a file of at most ``max_bytes`` bytes; larger files raise InvalidImage unread.
+
+    The size is checked with ``os.stat`` first so a huge file is never pulled into memory, and
+    again after reading in case the file grew in between. OSError (missing file, no
+    permission) propagates: that is not a property of the image.
+    """
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise InvalidImage(_too_big(size, max_bytes), ERROR_INVALID_IMAGE)
+    with open(path, "rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidImage(_too_big(len(data), max_bytes), ERROR_INVALID_IMAGE)
+    return data
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"file of {size:,} bytes exceeds the limit of {max_bytes:,} bytes"
+
+
+def analyse_file(
+    path: str, thumbnail_size: int, max_pixels: int, max_bytes: int
+) -> tuple[Analysed, bytes]:
+    """Read ``path`` (refusing files over ``max_bytes``) and analyse it.
+
+    Returns the analysis and the bytes, which the caller stores as the asset.
+    """
+    data = read_limited(path, max_bytes)
+    return analyse_image(data, thumbnail_size, max_pixels), data

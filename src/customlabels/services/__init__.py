@@ -1,0 +1,1 @@
+"""Use cases: every query and every write lives here, never in routes or commands."""

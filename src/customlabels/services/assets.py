@@ -1,0 +1,101 @@
+"""Storing analysed images as assets: bytes in the BlobStore, metadata and thumbnail in rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from customlabels.db.tables import Asset, SourceAsset, Thumbnail
+from customlabels.errors import NotFound
+from customlabels.imaging import Analysed
+from customlabels.services.context import Context
+from customlabels.services.sql_helpers import insert_ignoring_conflicts, upsert
+from customlabels.storage.protocol import asset_key
+
+
+def put_blobs(ctx: Context, items: Sequence[tuple[Analysed, bytes]]) -> None:
+    """Write the bytes first: a crash then leaves at worst an unreferenced blob."""
+    for analysed, data in items:
+        ctx.blobs.put(asset_key(analysed.sha256), data)
+
+
+def insert_assets(session: Session, items: Sequence[Analysed]) -> dict[str, int]:
+    """Rows for the analysed images (skipping known hashes); returns sha256 -> asset id."""
+    unique = {a.sha256: a for a in items}
+    if not unique:
+        return {}
+    insert_ignoring_conflicts(
+        session,
+        Asset,
+        [
+            {
+                "sha256": a.sha256,
+                "image_format": a.info.format,
+                "width": a.info.width,
+                "height": a.info.height,
+                "raw_width": a.info.raw_width,
+                "raw_height": a.info.raw_height,
+                "orientation": a.info.orientation,
+                "byte_size": a.byte_size,
+            }
+            for a in unique.values()
+        ],
+    )
+    ids = dict(
+        session.execute(select(Asset.sha256, Asset.id).where(Asset.sha256.in_(list(unique))))
+        .tuples()
+        .all()
+    )
+    insert_ignoring_conflicts(
+        session,
+        Thumbnail,
+        [{"asset_id": ids[sha], "data": a.thumbnail} for sha, a in unique.items()],
+    )
+    return ids
+
+
+def remember_sources(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Record which asset each source file held (source_ref, asset_id, byte_size, fingerprint)."""
+    upsert(
+        session,
+        SourceAsset,
+        rows,
+        keys=["source_ref"],
+        update=["asset_id", "byte_size", "fingerprint"],
+    )
+
+
+def known_sources(session: Session, refs: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """source_ref -> (asset id, fingerprint) for the refs read before."""
+    if not refs:
+        return {}
+    return {
+        ref: (asset_id, fingerprint)
+        for ref, asset_id, fingerprint in session.execute(
+            select(SourceAsset.source_ref, SourceAsset.asset_id, SourceAsset.fingerprint).where(
+                SourceAsset.source_ref.in_(list(refs))
+            )
+        )
+    }
+
+
+def read_thumbnail(ctx: Context, sha256: str) -> bytes:
+    with ctx.db.read() as session:
+        data = session.scalar(
+            select(Thumbnail.data)
+            .join(Asset, Asset.id == Thumbnail.asset_id)
+            .where(Asset.sha256 == sha256)
+        )
+    if data is None:
+        raise NotFound(f"no thumbnail for asset {sha256}")
+    return data
+
+
+def read_original(ctx: Context, sha256: str) -> bytes:
+    try:
+        return ctx.blobs.get(asset_key(sha256))
+    except KeyError:
+        raise NotFound(f"the bytes of asset {sha256} are missing from the store") from None

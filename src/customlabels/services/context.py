@@ -1,0 +1,39 @@
+"""The handles every service function works with: settings, database, image store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from customlabels.config import Settings
+from customlabels.db.engine import Database, check_reachable, make_engine
+from customlabels.db.migrate import upgrade
+from customlabels.storage.factory import open_blob_store
+from customlabels.storage.protocol import BlobStore
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: Database
+    blobs: BlobStore
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_context(settings: Settings, *, migrate: bool = True) -> Context:
+    """Open the configured back ends; fail clearly when one is unreachable.
+
+    The embedded default (SQLite) is migrated at start-up; a PostgreSQL database is too
+    when ``migrate`` is true (``customlabels db upgrade`` does it explicitly).
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    check_reachable(engine)
+    if migrate:
+        upgrade(engine)
+    return Context(
+        settings=settings,
+        db=Database(engine),
+        blobs=open_blob_store(settings.storage_url, settings.data_dir),
+    )

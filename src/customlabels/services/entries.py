@@ -1,0 +1,307 @@
+"""Entries: list with filters, get, delete, and edit labels and boxes with versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from customlabels.db.tables import Asset, Box, Entry, EntryLabel, Label, utcnow
+from customlabels.errors import EntryNotFound, InvalidInput, VersionConflict
+from customlabels.services import stats
+from customlabels.services.context import Context
+from customlabels.services.datasets import get_dataset
+from customlabels.services.entry_query import (
+    EntryFilter,
+    all_matching_ids,
+    decode_cursor,
+    encode_cursor,
+    page_ids,
+)
+from customlabels.services.entry_views import EntryView, load_entries
+from customlabels.services.labels import ensure_labels
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    entries: list[EntryView]
+    next_token: str | None
+
+
+@dataclass(frozen=True)
+class BoxInput:
+    """A box as a client sends it: label name and upright pixels."""
+
+    label: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+def list_entries(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    flt: EntryFilter,
+    *,
+    next_token: str | None = None,
+    limit: int = 100,
+    descending: bool = False,
+) -> EntryPage:
+    if not 1 <= limit <= ctx.settings.page_size_max:
+        raise InvalidInput(f"page size must be 1..{ctx.settings.page_size_max}, got {limit}")
+    after = decode_cursor(next_token, descending)
+    with ctx.db.read() as session:
+        dataset = get_dataset(session, project, type_name)
+        ids = page_ids(
+            session,
+            dataset.id,
+            dataset.project_id,
+            flt,
+            after_id=after,
+            limit=limit + 1,
+            descending=descending,
+        )
+        more = len(ids) > limit
+        ids = ids[:limit]
+        entries = load_entries(session, ids)
+        token = encode_cursor(ids[-1], descending) if more and ids else None
+        return EntryPage(entries, token)
+
+
+def _entry_in_dataset(session: Session, dataset_id: int, entry_id: int) -> Entry:
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.dataset_id != dataset_id:
+        raise EntryNotFound(f"no entry {entry_id} in this dataset")
+    return entry
+
+
+def get_entry(ctx: Context, project: str, type_name: str, entry_id: int) -> EntryView:
+    with ctx.db.read() as session:
+        dataset = get_dataset(session, project, type_name)
+        _entry_in_dataset(session, dataset.id, entry_id)
+        return load_entries(session, [entry_id])[0]
+
+
+def delete_entries(ctx: Context, project: str, type_name: str, flt: EntryFilter) -> int:
+    """Delete the entries matching ``flt`` (ids or filters); returns how many."""
+    with ctx.db.write() as session:
+        dataset = get_dataset(session, project, type_name)
+        ids = all_matching_ids(session, dataset.id, dataset.project_id, flt)
+        before = stats.contribution(session, ids)
+        for part in stats.chunks(ids):
+            session.execute(delete(Entry).where(Entry.id.in_(list(part))))
+        stats.apply_delta(session, before, stats.Contribution())
+        return len(ids)
+
+
+def _bump_version(session: Session, entry: Entry, expected_version: int) -> None:
+    """Refuse the write when someone saved the entry after the client read it."""
+    changed = session.execute(
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.version == expected_version)
+        .values(version=Entry.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        current = load_entries(session, [entry.id])[0]
+        raise VersionConflict(
+            f"entry {entry.id} was saved by someone else (version {current.version}, "
+            f"yours {expected_version}); reload it and apply your change again",
+            {"current_version": current.version, "entry_id": entry.id},
+        )
+
+
+def _check_box(box: BoxInput, width: int | None, height: int | None) -> None:
+    values = (box.left, box.top, box.width, box.height)
+    if any(v != v or v in (float("inf"), float("-inf")) for v in values):
+        raise InvalidInput(f"box for {box.label!r} has a non-finite coordinate")
+    if box.width <= 0 or box.height <= 0:
+        raise InvalidInput(f"box for {box.label!r} must have a positive width and height")
+    if box.left < 0 or box.top < 0:
+        raise InvalidInput(f"box for {box.label!r} starts outside the image")
+    if (
+        width is not None
+        and height is not None
+        and (box.left + box.width > width + 1e-6 or box.top + box.height > height + 1e-6)
+    ):
+        raise InvalidInput(f"box for {box.label!r} ends outside the {width}x{height} image")
+
+
+def _image_size(session: Session, entry: Entry) -> tuple[int | None, int | None]:
+    if entry.asset_id is None:
+        return None, None
+    asset = session.get(Asset, entry.asset_id)
+    return (asset.width, asset.height) if asset else (None, None)
+
+
+def edit_entry(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    entry_id: int,
+    *,
+    expected_version: int,
+    add_labels: Sequence[str] = (),
+    remove_labels: Sequence[str] = (),
+    boxes: Sequence[BoxInput] | None = None,
+    add_boxes: Sequence[BoxInput] = (),
+    update_boxes: dict[int, BoxInput] | None = None,
+    delete_box_ids: Sequence[int] = (),
+    no_objects: bool | None = None,
+) -> EntryView:
+    """Change one entry's image-level labels and boxes in one versioned write.
+
+    ``boxes`` replaces all boxes; otherwise ``add_boxes``, ``update_boxes`` (by box id) and
+    ``delete_box_ids`` change single boxes. The write is refused with VersionConflict when
+    the entry's version is no longer ``expected_version``.
+    """
+    with ctx.db.write() as session:
+        dataset = get_dataset(session, project, type_name)
+        entry = _entry_in_dataset(session, dataset.id, entry_id)
+        _bump_version(session, entry, expected_version)
+        width, height = _image_size(session, entry)
+        new_boxes = list(boxes or []) + list(add_boxes) + list((update_boxes or {}).values())
+        for box in new_boxes:
+            _check_box(box, width, height)
+        names = set(add_labels) | {b.label for b in new_boxes}
+        label_ids = ensure_labels(session, dataset.project_id, names)
+        before = stats.contribution(session, [entry.id])
+        if remove_labels:
+            gone = _existing_ids(session, dataset.project_id, remove_labels)
+            session.execute(
+                delete(EntryLabel).where(
+                    EntryLabel.entry_id == entry.id,
+                    EntryLabel.label_id.in_(list(gone.values())),
+                )
+            )
+        present = set(
+            session.scalars(select(EntryLabel.label_id).where(EntryLabel.entry_id == entry.id))
+        )
+        rows = [
+            {"entry_id": entry.id, "label_id": label_ids[name], "dataset_id": dataset.id}
+            for name in dict.fromkeys(add_labels)
+            if label_ids[name] not in present
+        ]
+        if rows:
+            session.execute(insert(EntryLabel), rows)
+        if boxes is not None:
+            session.execute(delete(Box).where(Box.entry_id == entry.id))
+        if delete_box_ids:
+            _require_boxes(session, entry.id, delete_box_ids)
+            session.execute(delete(Box).where(Box.id.in_(list(delete_box_ids))))
+        for box_id, box in (update_boxes or {}).items():
+            _require_boxes(session, entry.id, [box_id])
+            session.execute(
+                update(Box)
+                .where(Box.id == box_id)
+                .values(
+                    label_id=label_ids[box.label],
+                    left=box.left,
+                    top=box.top,
+                    width=box.width,
+                    height=box.height,
+                )
+            )
+        box_rows = [
+            {
+                "entry_id": entry.id,
+                "dataset_id": dataset.id,
+                "label_id": label_ids[b.label],
+                "left": b.left,
+                "top": b.top,
+                "width": b.width,
+                "height": b.height,
+            }
+            for b in [*(boxes or []), *add_boxes]
+        ]
+        if box_rows:
+            session.execute(insert(Box), box_rows)
+        if no_objects is not None:
+            session.execute(update(Entry).where(Entry.id == entry.id).values(no_objects=no_objects))
+        stats.refresh_entry_flags(session, [entry.id])
+        after = stats.contribution(session, [entry.id])
+        stats.apply_delta(session, before, after)
+        session.flush()
+        session.expire_all()
+        return load_entries(session, [entry.id])[0]
+
+
+def _existing_ids(session: Session, project_id: int, names: Sequence[str]) -> dict[str, int]:
+    return dict(
+        session.execute(
+            select(Label.name, Label.id).where(
+                Label.project_id == project_id, Label.name.in_(list(names))
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def _require_boxes(session: Session, entry_id: int, box_ids: Sequence[int]) -> None:
+    found = session.scalar(
+        select(func.count()).where(Box.id.in_(list(box_ids)), Box.entry_id == entry_id)
+    )
+    if found != len(set(box_ids)):
+        raise InvalidInput(f"entry {entry_id} has no box with id among {list(box_ids)}")
+
+
+def bulk_labels(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    flt: EntryFilter,
+    *,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+) -> int:
+    """Add and remove image-level labels on every entry matching ``flt``, in one transaction.
+
+    Returns the number of entries matched. Each changed entry's version is bumped, so an
+    editor holding an older version learns about the change.
+    """
+    if not add and not remove:
+        raise InvalidInput("name at least one label to add or remove")
+    with ctx.db.write() as session:
+        dataset = get_dataset(session, project, type_name)
+        ids = all_matching_ids(session, dataset.id, dataset.project_id, flt)
+        add_ids = ensure_labels(session, dataset.project_id, add)
+        remove_ids = _existing_ids(session, dataset.project_id, remove)
+        for part in stats.chunks(ids):
+            part_ids = list(part)
+            before = stats.contribution(session, part_ids)
+            if remove_ids:
+                session.execute(
+                    delete(EntryLabel).where(
+                        EntryLabel.entry_id.in_(part_ids),
+                        EntryLabel.label_id.in_(list(remove_ids.values())),
+                    )
+                )
+            for label_id in add_ids.values():
+                have = set(
+                    session.scalars(
+                        select(EntryLabel.entry_id).where(
+                            EntryLabel.label_id == label_id, EntryLabel.entry_id.in_(part_ids)
+                        )
+                    )
+                )
+                rows = [
+                    {"entry_id": i, "label_id": label_id, "dataset_id": dataset.id}
+                    for i in part_ids
+                    if i not in have
+                ]
+                if rows:
+                    session.execute(insert(EntryLabel), rows)
+            session.execute(
+                update(Entry)
+                .where(Entry.id.in_(part_ids))
+                .values(version=Entry.version + 1, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            stats.refresh_entry_flags(session, part_ids)
+            stats.apply_delta(session, before, stats.contribution(session, part_ids))
+        return len(ids)

@@ -1,0 +1,198 @@
+"""Creating and filling datasets from sources: folders, manifests, COCO/YOLO/VOC, datasets.
+
+A source is described by a small dict stored on the job (and on the dataset, for re-syncs),
+so a job can run in any worker: ``{"kind": "folder", "path": ..., "folder_labels": ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from customlabels.db.tables import Dataset
+from customlabels.errors import AlreadyExists, InvalidInput, ResourceInUse
+from customlabels.formats.coco import read_coco
+from customlabels.formats.folders import scan_folder
+from customlabels.formats.groundtruth import read_manifest
+from customlabels.formats.records import ImportRecord
+from customlabels.formats.voc import read_voc
+from customlabels.formats.yolo import read_yolo
+from customlabels.services.context import Context
+from customlabels.services.copying import copy_candidates
+from customlabels.services.datasets import get_dataset, insert_dataset
+from customlabels.services.ingest import Candidate, Ingestor, IngestSummary
+from customlabels.services.jobs import Progress, active_jobs_of_project, create_job
+
+SOURCE_KINDS = ("folder", "manifest", "coco", "yolo", "voc", "dataset")
+
+
+def check_source(source: dict[str, Any]) -> dict[str, Any]:
+    """Validate a source description before any job is queued, naming what is wrong."""
+    kind = source.get("kind")
+    if kind not in SOURCE_KINDS:
+        raise InvalidInput(f"unknown source kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    if kind == "dataset":
+        if not source.get("project") or not source.get("type"):
+            raise InvalidInput("copying needs the source project and dataset type")
+        return source
+    path = source.get("path")
+    if not path:
+        raise InvalidInput(f"a {kind} source needs a path")
+    resolved = Path(path).expanduser().resolve()
+    must_be_dir = kind in ("folder", "yolo", "voc")
+    if must_be_dir and not resolved.is_dir():
+        raise InvalidInput(f"folder {path!r} does not exist or is not a folder")
+    if not must_be_dir and not resolved.is_file():
+        raise InvalidInput(f"file {path!r} does not exist")
+    checked = dict(source, path=str(resolved))
+    if kind in ("manifest", "coco"):
+        root = source.get("root") or str(resolved.parent)
+        root_path = Path(root).expanduser().resolve()
+        if not root_path.is_dir():
+            raise InvalidInput(f"root folder {root!r} does not exist")
+        checked["root"] = str(root_path)
+    if kind == "folder":
+        depth = int(source.get("folder_depth") or 1)
+        if depth < 1:
+            raise InvalidInput("folder depth must be at least 1")
+        checked["folder_depth"] = depth
+        checked["folder_labels"] = bool(source.get("folder_labels"))
+    return checked
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def open_source(
+    ctx: Context, source: dict[str, Any], progress: Progress | None
+) -> tuple[Iterable[ImportRecord | Candidate], Path | None, Any]:
+    """Records of a source, the root its references resolve under, and the reader object."""
+    kind = source["kind"]
+    if kind == "folder":
+        scan = scan_folder(
+            Path(source["path"]),
+            folder_labels=source.get("folder_labels", False),
+            folder_depth=source.get("folder_depth", 1),
+        )
+        records = list(scan)
+        if progress:
+            progress.set_total(len(records))
+        return records, Path(source["path"]), scan
+    if kind == "manifest":
+        path = Path(source["path"])
+        if progress:
+            progress.set_total(_count_lines(path))
+        return (
+            _manifest_records(path, ctx.settings.max_manifest_line_chars),
+            Path(source["root"]),
+            None,
+        )
+    if kind == "coco":
+        records = list(read_coco(Path(source["path"]), Path(source["root"])))
+    elif kind == "yolo":
+        records = list(read_yolo(Path(source["path"])))
+    elif kind == "voc":
+        records = list(read_voc(Path(source["path"])))
+    else:
+        records = list(copy_candidates(ctx, source["project"], source["type"]))
+    if progress:
+        progress.set_total(len(records))
+    return records, None, None
+
+
+def _manifest_records(path: Path, max_chars: int) -> Iterator[ImportRecord]:
+    with path.open("rb") as handle:
+        yield from read_manifest(handle, max_chars=max_chars)
+
+
+def start_dataset_create(ctx: Context, project: str, type_name: str, source: dict[str, Any]) -> int:
+    """Create the dataset (CREATE_IN_PROGRESS) and its import job; returns the job id.
+
+    Naming a dataset whose creation was interrupted (still CREATE_IN_PROGRESS with no live
+    job, or CREATE_FAILED) starts the import again into it: imports are idempotent.
+    """
+    source = check_source(source)
+    if source["kind"] == "dataset":
+        with ctx.db.read() as session:
+            get_dataset(session, source["project"], source["type"])  # fails when missing
+    with ctx.db.write() as session:
+        try:
+            dataset = insert_dataset(
+                session, project, type_name, status="CREATE_IN_PROGRESS", source=source
+            )
+        except AlreadyExists:
+            dataset = _resumable(session, project, type_name)
+            if dataset is None:
+                raise
+            dataset.status = "CREATE_IN_PROGRESS"
+            dataset.status_message = "Dataset creation resumed"
+            dataset.source = source
+        job = create_job(
+            session,
+            "dataset.create",
+            {"source": source},
+            project_id=dataset.project_id,
+            dataset_id=dataset.id,
+        )
+        return job.id
+
+
+def _resumable(session: Session, project: str, type_name: str) -> Dataset | None:
+    """The dataset when its creation was interrupted or failed and may be started again."""
+    dataset = get_dataset(session, project, type_name)
+    if dataset.status not in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
+        return None
+    live = [
+        j for j in active_jobs_of_project(session, dataset.project_id) if j.dataset_id == dataset.id
+    ]
+    if live:
+        raise ResourceInUse(f"the dataset is still being created by job {live[0].id}; wait")
+    return dataset
+
+
+def start_dataset_update(ctx: Context, project: str, type_name: str, source: dict[str, Any]) -> int:
+    """Add or replace entries of an existing dataset from a source (UpdateDatasetEntries)."""
+    source = check_source(source)
+    with ctx.db.write() as session:
+        dataset = get_dataset(session, project, type_name)
+        live = [
+            j
+            for j in active_jobs_of_project(session, dataset.project_id)
+            if j.dataset_id == dataset.id
+        ]
+        if live:
+            raise ResourceInUse("the dataset is being changed by another job; wait for it")
+        dataset.status = "UPDATE_IN_PROGRESS"
+        dataset.status_message = "Dataset is being updated"
+        job = create_job(
+            session,
+            "dataset.update",
+            {"source": source},
+            project_id=dataset.project_id,
+            dataset_id=dataset.id,
+        )
+        return job.id
+
+
+def run_import(
+    ctx: Context, dataset_id: int, source: dict[str, Any], progress: Progress | None
+) -> tuple[IngestSummary, list[tuple[str, str]]]:
+    """Import a source into a dataset; returns the summary and the files skipped."""
+    with ctx.db.read() as session:
+        dataset = session.get(Dataset, dataset_id)
+        if dataset is None:
+            raise InvalidInput(f"dataset {dataset_id} no longer exists")
+        project_id = dataset.project_id
+    records, root, reader = open_source(ctx, source, progress)
+    ingestor = Ingestor(ctx, dataset_id, project_id, progress, root=root)
+    summary = ingestor.run(records)
+    skipped = list(getattr(reader, "skipped", []))
+    return summary, skipped

@@ -1,0 +1,88 @@
+"""Running a job by its kind: the one function every worker (and the CLI) calls."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from customlabels.db.tables import Dataset, Job, Project
+from customlabels.errors import CustomLabelsError
+from customlabels.formats.errors import FormatError
+from customlabels.services.context import Context
+from customlabels.services.datasets import set_status
+from customlabels.services.exports import run_export
+from customlabels.services.imports import run_import
+from customlabels.services.jobs import JobInfo, Progress, get_job, mark_finished, mark_running
+from customlabels.services.split import distribute
+
+log = logging.getLogger(__name__)
+
+CLIENT_ERRORS = (CustomLabelsError, FormatError, ValueError, OSError)
+
+
+def run_job(ctx: Context, job_id: int) -> JobInfo:
+    """Run job ``job_id`` to the end, recording its outcome; never raises for job failures."""
+    with ctx.db.read() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id}")
+        kind, params, dataset_id = job.kind, dict(job.params), job.dataset_id
+        project_name = session.scalar(select(Project.name).where(Project.id == job.project_id))
+    mark_running(ctx, job_id)
+    progress = Progress(ctx, job_id)
+    try:
+        result, message = _dispatch(ctx, kind, params, dataset_id, project_name, progress)
+    except Exception as exc:  # the job records every failure; the worker goes on
+        client = isinstance(exc, CLIENT_ERRORS)
+        if not client:
+            log.exception("job %s (%s) failed", job_id, kind)
+        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        progress.flush()
+        _fail_dataset(ctx, kind, dataset_id, text, "CLIENT_ERROR" if client else "SERVICE_ERROR")
+        mark_finished(ctx, job_id, ok=False, message=text)
+        return get_job(ctx, job_id)
+    progress.flush()
+    mark_finished(ctx, job_id, ok=True, message=message, result=result)
+    return get_job(ctx, job_id)
+
+
+def _dispatch(
+    ctx: Context,
+    kind: str,
+    params: dict[str, Any],
+    dataset_id: int | None,
+    project: str | None,
+    progress: Progress,
+) -> tuple[dict[str, Any], str]:
+    if kind in ("dataset.create", "dataset.update") and dataset_id is not None:
+        summary, skipped = run_import(ctx, dataset_id, params["source"], progress)
+        result: dict[str, Any] = summary.as_dict()
+        result["skipped_files"] = [{"path": p, "reason": r} for p, r in skipped[:1000]]
+        result["skipped_count"] = len(skipped)
+        verb = "created" if kind == "dataset.create" else "updated"
+        message = (
+            f"The dataset was successfully {verb}: {summary.entries} entries, "
+            f"{summary.with_errors} with errors, {len(skipped)} files skipped."
+        )
+        status = "CREATE_COMPLETE" if kind == "dataset.create" else "UPDATE_COMPLETE"
+        set_status(ctx, dataset_id, status, message, "SUCCESS")
+        return result, message
+    if kind == "dataset.distribute" and project is not None:
+        result = distribute(ctx, project, params.get("seed"), progress)
+        return result, f"moved {result['moved']} entries from TRAIN to TEST"
+    if kind == "dataset.export" and project is not None:
+        result = run_export(ctx, project, params["type"], params["format"], params["out"], progress)
+        return result, f"exported {result['entries_written']} entries to {result['out']}"
+    raise ValueError(f"unknown job kind {kind!r}")
+
+
+def _fail_dataset(ctx: Context, kind: str, dataset_id: int | None, text: str, code: str) -> None:
+    if dataset_id is None or kind not in ("dataset.create", "dataset.update"):
+        return
+    with ctx.db.read() as session:
+        if session.get(Dataset, dataset_id) is None:
+            return
+    status = "CREATE_FAILED" if kind == "dataset.create" else "UPDATE_FAILED"
+    set_status(ctx, dataset_id, status, text, code)

@@ -1,0 +1,1 @@
+"""Where image bytes live: a small BlobStore protocol and its back ends."""

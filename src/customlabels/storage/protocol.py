@@ -1,0 +1,28 @@
+"""The BlobStore protocol: content-addressed bytes, put once and read many times."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class BlobStore(Protocol):
+    """Stores bytes under keys. Keys are relative, '/'-separated, never starting with '/'."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``; writing an existing key again is harmless."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """Return the bytes under ``key``; raise KeyError when there are none."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``; a missing key is not an error."""
+        ...
+
+
+def asset_key(sha256: str) -> str:
+    """The key of an asset's original bytes, fanned out so no directory grows too big."""
+    return f"assets/{sha256[:2]}/{sha256[2:4]}/{sha256}"
