@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,15 +47,11 @@ class Settings(BaseSettings):
     )
     import_workers: int = Field(
         default=2,
-        description="Processes that decode and thumbnail images during an import.",
+        description="Threads that hash, decode and thumbnail images during an import.",
     )
     page_size_max: int = Field(
         default=1000,
         description="Largest page of entries a client may ask for.",
-    )
-    secret_placeholder: SecretStr | None = Field(
-        default=None,
-        description="Reserved for credentials of later back ends; printed masked.",
     )
 
     @property

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:28:48.360986
+Create Date: 2026-11-25 14:31:13.192187
 """
 
 import sqlalchemy as sa

@@ -1,0 +1,22 @@
+"""What routes receive: the service context and the job queue of the running app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from customlabels.jobs.queue import JobQueue
+from customlabels.services.context import Context
+
+
+def get_ctx(request: Request) -> Context:
+    return request.app.state.ctx
+
+
+def get_queue(request: Request) -> JobQueue:
+    return request.app.state.queue
+
+
+Ctx = Annotated[Context, Depends(get_ctx)]
+Queue = Annotated[JobQueue, Depends(get_queue)]

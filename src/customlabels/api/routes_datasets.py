@@ -1,0 +1,122 @@
+"""Datasets: create (from a source, as a job), describe, label stats, split, export, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+
+from customlabels.api.deps import Ctx, Queue
+from customlabels.api.schemas import (
+    DatasetCreate,
+    DatasetLabelPublic,
+    DatasetPublic,
+    DistributeIn,
+    ExportIn,
+    JobPublic,
+    ManifestUpdateIn,
+    UploadPublic,
+)
+from customlabels.errors import InvalidInput
+from customlabels.services import datasets, exports, imports, labels, split, uploads
+from customlabels.services.jobs import get_job
+
+router = APIRouter(tags=["datasets"])
+DATASET = "/projects/{project}/datasets/{dataset_type}"
+
+
+@router.get(DATASET, response_model=DatasetPublic)
+def describe_dataset(project: str, dataset_type: str, ctx: Ctx) -> DatasetPublic:
+    return DatasetPublic.of(datasets.describe_dataset(ctx, project, dataset_type))
+
+
+@router.post(DATASET, responses={201: {"model": DatasetPublic}, 202: {"model": JobPublic}})
+def create_dataset(
+    project: str, dataset_type: str, body: DatasetCreate, ctx: Ctx, queue: Queue
+) -> JSONResponse:
+    """Create a dataset: empty (201), or from a source as a job (202, poll /jobs/{id})."""
+    if body.source is None:
+        info = datasets.create_empty_dataset(ctx, project, dataset_type)
+        return JSONResponse(DatasetPublic.of(info).model_dump(mode="json"), status_code=201)
+    job_id = imports.start_dataset_create(
+        ctx, project, dataset_type, body.source.model_dump(exclude_none=True)
+    )
+    queue.enqueue(job_id)
+    return JSONResponse(JobPublic.of(get_job(ctx, job_id)).model_dump(mode="json"), 202)
+
+
+@router.delete(DATASET, status_code=status.HTTP_204_NO_CONTENT)
+def delete_dataset(project: str, dataset_type: str, ctx: Ctx) -> Response:
+    datasets.delete_dataset(ctx, project, dataset_type)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(DATASET + "/labels", response_model=list[DatasetLabelPublic])
+def dataset_labels(project: str, dataset_type: str, ctx: Ctx) -> list[DatasetLabelPublic]:
+    """Every label of the project with its use in this dataset (ListDatasetLabels)."""
+    return [
+        DatasetLabelPublic(**x.__dict__) for x in labels.dataset_labels(ctx, project, dataset_type)
+    ]
+
+
+@router.post(DATASET + "/updates", response_model=JobPublic, status_code=202)
+def update_entries(
+    project: str, dataset_type: str, body: ManifestUpdateIn, ctx: Ctx, queue: Queue
+) -> JobPublic:
+    """Add or replace entries from a Ground Truth manifest on the server (a job)."""
+    job_id = imports.start_dataset_update(
+        ctx, project, dataset_type, {"kind": "manifest", "path": body.path, "root": body.root}
+    )
+    queue.enqueue(job_id)
+    return JobPublic.of(get_job(ctx, job_id))
+
+
+@router.post(DATASET + "/uploads", response_model=UploadPublic)
+def upload(
+    project: str,
+    dataset_type: str,
+    ctx: Ctx,
+    files: Annotated[list[UploadFile], File(description="Image files.")],
+    paths: Annotated[
+        list[str] | None,
+        Form(description="Relative path of each file, in order (for folder labels)."),
+    ] = None,
+    folder_labels: Annotated[bool, Form()] = False,
+    folder_depth: Annotated[int, Form(ge=1)] = 1,
+) -> UploadPublic:
+    """Upload images (many per request); the dataset is created when missing."""
+    if paths and len(paths) != len(files):
+        raise InvalidInput(f"got {len(paths)} paths for {len(files)} files")
+    items = [
+        uploads.UploadedFile(
+            relative_path=(paths[i] if paths else (f.filename or f"file-{i}")),
+            data=f.file.read(),
+        )
+        for i, f in enumerate(files)
+    ]
+    outcome = uploads.upload_files(
+        ctx, project, dataset_type, items, folder_labels=folder_labels, folder_depth=folder_depth
+    )
+    return UploadPublic(job=JobPublic.of(outcome["job"]), skipped=outcome["skipped"])
+
+
+@router.post("/projects/{project}/distribute", response_model=JobPublic, status_code=202)
+def distribute(project: str, body: DistributeIn, ctx: Ctx, queue: Queue) -> JobPublic:
+    """Move a label-stratified random 20% of TRAIN into the empty TEST dataset (a job)."""
+    job_id = split.start_distribute(ctx, project, body.seed)
+    queue.enqueue(job_id)
+    return JobPublic.of(get_job(ctx, job_id))
+
+
+@router.post(DATASET + "/exports", response_model=JobPublic, status_code=202)
+def export(project: str, dataset_type: str, body: ExportIn, ctx: Ctx, queue: Queue) -> JobPublic:
+    """Export to a folder on the server (a job)."""
+    job_id = exports.start_export(ctx, project, dataset_type, body.format, body.out)
+    queue.enqueue(job_id)
+    return JobPublic.of(get_job(ctx, job_id))
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, tags=["jobs"])
+def job(job_id: int, ctx: Ctx) -> JobPublic:
+    return JobPublic.of(get_job(ctx, job_id))

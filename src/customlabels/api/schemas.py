@@ -1,0 +1,315 @@
+"""Request and response bodies (XCreate / XUpdate / XPublic / XPage)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from customlabels.services.datasets import DatasetInfo
+from customlabels.services.entry_views import EntryView
+from customlabels.services.jobs import JobInfo
+from customlabels.services.projects import ProjectInfo
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorBody
+
+
+class ProjectCreate(BaseModel):
+    name: str
+
+
+class DatasetSummaryPublic(BaseModel):
+    dataset_type: str
+    status: str
+    status_message: str
+    status_message_code: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectPublic(BaseModel):
+    name: str
+    created_at: datetime
+    datasets: list[DatasetSummaryPublic]
+
+    @classmethod
+    def of(cls, info: ProjectInfo) -> ProjectPublic:
+        return cls(
+            name=info.name,
+            created_at=info.created_at,
+            datasets=[DatasetSummaryPublic(**d.__dict__) for d in info.datasets],
+        )
+
+
+class ProjectPage(BaseModel):
+    items: list[ProjectPublic]
+
+
+class DatasetStatsPublic(BaseModel):
+    labeled_entries: int
+    total_entries: int
+    total_labels: int
+    error_entries: int
+
+
+class DatasetPublic(BaseModel):
+    project: str
+    dataset_type: str
+    status: str
+    status_message: str
+    status_message_code: str
+    created_at: datetime
+    updated_at: datetime
+    stats: DatasetStatsPublic
+    source: dict[str, Any]
+
+    @classmethod
+    def of(cls, info: DatasetInfo) -> DatasetPublic:
+        return cls(
+            project=info.project,
+            dataset_type=info.dataset_type,
+            status=info.status,
+            status_message=info.status_message,
+            status_message_code=info.status_message_code,
+            created_at=info.created_at,
+            updated_at=info.updated_at,
+            stats=DatasetStatsPublic(**info.stats.__dict__),
+            source=info.source,
+        )
+
+
+class SourceSpec(BaseModel):
+    """Where a dataset's entries come from."""
+
+    kind: Literal["folder", "manifest", "coco", "yolo", "voc", "dataset"]
+    path: str | None = None
+    root: str | None = None
+    folder_labels: bool = False
+    folder_depth: int = Field(1, ge=1)
+    project: str | None = None
+    type: str | None = None
+
+
+class DatasetCreate(BaseModel):
+    source: SourceSpec | None = None
+
+
+class JobPublic(BaseModel):
+    id: int
+    kind: str
+    status: str
+    done: int
+    total: int | None
+    error_count: int
+    message: str
+    result: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: JobInfo) -> JobPublic:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            done=job.done,
+            total=job.total,
+            error_count=job.error_count,
+            message=job.message,
+            result=job.result,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
+
+
+class LabelCreate(BaseModel):
+    name: str
+    color: str | None = None
+
+
+class LabelUpdate(BaseModel):
+    name: str | None = None
+    color: str | None = None
+
+
+class LabelPublic(BaseModel):
+    name: str
+    color: str
+
+
+class LabelMerge(BaseModel):
+    into: str
+
+
+class LabelUsagePublic(BaseModel):
+    name: str
+    image_labels: int
+    boxes: int
+
+
+class DatasetLabelPublic(BaseModel):
+    name: str
+    color: str
+    entry_count: int
+    box_count: int
+
+
+class AssetPublic(BaseModel):
+    sha256: str
+    format: str
+    width: int
+    height: int
+    raw_width: int
+    raw_height: int
+    orientation: int
+    bytes: int
+
+
+class BoxPublic(BaseModel):
+    id: int
+    label: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class BoxIn(BaseModel):
+    label: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class IssuePublic(BaseModel):
+    code: str
+    message: str
+    severity: str
+
+
+class EntryPublic(BaseModel):
+    id: int
+    source_ref: str
+    version: int
+    is_labeled: bool
+    has_errors: bool
+    no_objects: bool
+    labels: list[str]
+    boxes: list[BoxPublic]
+    issues: list[IssuePublic]
+    asset: AssetPublic | None
+    raw_line: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: EntryView) -> EntryPublic:
+        a = view.asset
+        return cls(
+            id=view.id,
+            source_ref=view.source_ref,
+            version=view.version,
+            is_labeled=view.is_labeled,
+            has_errors=view.has_errors,
+            no_objects=view.no_objects,
+            labels=view.labels,
+            boxes=[BoxPublic(**b.__dict__) for b in view.boxes],
+            issues=[IssuePublic(**i) for i in view.issues],
+            asset=AssetPublic(
+                sha256=a.sha256,
+                format=a.image_format,
+                width=a.width,
+                height=a.height,
+                raw_width=a.raw_width,
+                raw_height=a.raw_height,
+                orientation=a.orientation,
+                bytes=a.byte_size,
+            )
+            if a
+            else None,
+            raw_line=view.raw_line,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+        )
+
+
+class EntryPage(BaseModel):
+    items: list[EntryPublic]
+    next_token: str | None
+
+
+class EntryUpdate(BaseModel):
+    """One versioned change of an entry: labels and boxes."""
+
+    version: int
+    add_labels: list[str] = []
+    remove_labels: list[str] = []
+    boxes: list[BoxIn] | None = None
+    add_boxes: list[BoxIn] = []
+    update_boxes: dict[int, BoxIn] = {}
+    delete_box_ids: list[int] = []
+    no_objects: bool | None = None
+
+
+class BoxesReplace(BaseModel):
+    version: int
+    boxes: list[BoxIn]
+
+
+class EntryFilterIn(BaseModel):
+    contains_labels: list[str] = Field(default_factory=list, max_length=10)
+    labeled: bool | None = None
+    source_ref_contains: str | None = None
+    has_errors: bool | None = None
+    has_boxes: bool | None = None
+
+
+class BulkLabels(BaseModel):
+    """Add/remove labels on entries named by ``ids`` or matched by ``filter``."""
+
+    add: list[str] = []
+    remove: list[str] = []
+    ids: list[int] | None = None
+    filter: EntryFilterIn | None = None
+
+
+class EntrySelection(BaseModel):
+    ids: list[int] | None = None
+    filter: EntryFilterIn | None = None
+
+
+class CountPublic(BaseModel):
+    count: int
+
+
+class DistributeIn(BaseModel):
+    seed: int | None = None
+
+
+class ExportIn(BaseModel):
+    format: Literal["groundtruth", "coco", "yolo", "voc", "folders"]
+    out: str
+
+
+class ManifestUpdateIn(BaseModel):
+    """Ground Truth JSON lines to add or replace, and where their images are."""
+
+    path: str
+    root: str | None = None
+
+
+class UploadPublic(BaseModel):
+    job: JobPublic
+    skipped: list[dict[str, str]]

@@ -1,0 +1,57 @@
+"""The FastAPI application: ``create_app(ctx, queue)``; no import-time side effects."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from customlabels import __version__
+from customlabels.api import routes_datasets, routes_entries, routes_projects
+from customlabels.errors import CustomLabelsError
+from customlabels.formats.errors import FormatError
+from customlabels.jobs.queue import JobQueue
+from customlabels.services.context import Context
+
+
+def _error(status: int, code: str, message: str, details: dict | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details or {}}}, status
+    )
+
+
+def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
+    """The REST API under /api/v1 (OpenAPI at /docs), served over ``ctx`` and ``queue``."""
+    app = FastAPI(title="customlabels", version=__version__)
+    app.state.ctx = ctx
+    app.state.queue = queue
+    for router in (routes_projects.router, routes_datasets.router, routes_entries.router):
+        app.include_router(router, prefix="/api/v1")
+
+    @app.exception_handler(CustomLabelsError)
+    async def on_error(_request: Request, exc: CustomLabelsError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(FormatError)
+    async def on_format_error(_request: Request, exc: FormatError) -> JSONResponse:
+        return _error(400, "InvalidFormat", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"location": "", "message": "invalid request"}
+        return _error(
+            400,
+            "InvalidParameter",
+            f"{first['location']}: {first['message']}",
+            {"errors": problems},
+        )
+
+    @app.get("/api/v1/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,48 @@
+"""The root command: groups, and one place that turns errors into one line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from customlabels.cli import datasets, labels, projects, server
+from customlabels.cli.common import JobFailed
+from customlabels.errors import CustomLabelsError
+from customlabels.formats.errors import FormatError
+
+app = typer.Typer(
+    help="customlabels: datasets, labels and boxes for custom image models.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(projects.app, name="project")
+app.add_typer(datasets.app, name="dataset")
+app.add_typer(labels.app, name="label")
+app.add_typer(server.db_app, name="db")
+app.command("serve")(server.serve)
+app.command("worker")(server.worker)
+app.command("settings")(server.settings_command)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except (CustomLabelsError, FormatError, JobFailed) as exc:
+        typer.echo(f"error: {getattr(exc, 'message', None) or exc}", err=True)
+        sys.exit(1)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a command prints one line, never a traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,103 @@
+"""Uploads from the user's computer: many files per request, many requests per dataset.
+
+The client may send each file's relative path (a browser's folder upload gives it), so
+folder labels work for uploads as for folders: the label is the first folder of the path.
+An upload request is recorded as a job, finished when the request returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from customlabels.errors import DatasetNotFound, InvalidInput
+from customlabels.formats.records import ImportRecord
+from customlabels.services.context import Context
+from customlabels.services.datasets import get_dataset, insert_dataset, set_status
+from customlabels.services.ingest import Candidate, Ingestor
+from customlabels.services.jobs import Progress, create_job, get_job, mark_finished, mark_running
+
+UPLOAD_SCHEME = "upload://"
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    relative_path: str
+    data: bytes
+
+
+def _clean_path(path: str) -> str:
+    parts = [p for p in PurePosixPath(path.replace("\\", "/")).parts if p not in ("", "/", ".")]
+    if not parts or any(p == ".." for p in parts):
+        raise InvalidInput(f"invalid upload path {path!r}")
+    return "/".join(parts)
+
+
+def _labels_for(path: str, folder_labels: bool, folder_depth: int) -> list[str] | None:
+    """Folder label of a relative path; None when the file lies deeper than allowed."""
+    folders = path.split("/")[:-1]
+    if not folder_labels or not folders:
+        return []
+    if len(folders) > folder_depth:
+        return None
+    return [folders[0]]
+
+
+def upload_files(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    files: list[UploadedFile],
+    *,
+    folder_labels: bool = False,
+    folder_depth: int = 1,
+    prefix: str = "",
+) -> dict[str, Any]:
+    """Store uploaded images as entries (created when the dataset is missing)."""
+    if not files:
+        raise InvalidInput("no files in the upload")
+    with ctx.db.write() as session:
+        try:
+            dataset = get_dataset(session, project, type_name)
+        except DatasetNotFound:
+            dataset = insert_dataset(
+                session, project, type_name, status="CREATE_COMPLETE", source={"kind": "upload"}
+            )
+        job = create_job(
+            session,
+            "dataset.upload",
+            {"files": len(files)},
+            project_id=dataset.project_id,
+            dataset_id=dataset.id,
+        )
+        dataset_id, project_id, job_id = dataset.id, dataset.project_id, job.id
+    mark_running(ctx, job_id)
+    progress = Progress(ctx, job_id)
+    progress.set_total(len(files))
+    candidates: list[Candidate] = []
+    skipped: list[dict[str, str]] = []
+    for number, upload in enumerate(files, start=1):
+        path = _clean_path(upload.relative_path)
+        labels = _labels_for(path, folder_labels, folder_depth)
+        if labels is None:
+            skipped.append({"path": path, "reason": f"deeper than folder_depth={folder_depth}"})
+            continue
+        ref = UPLOAD_SCHEME + (f"{prefix.strip('/')}/" if prefix.strip("/") else "") + path
+        candidates.append(
+            Candidate(
+                ImportRecord(source_ref=ref, labels=labels, line_number=number), data=upload.data
+            )
+        )
+    summary = Ingestor(ctx, dataset_id, project_id, progress).run(candidates)
+    progress.flush()
+    message = f"uploaded {summary.entries} files, {summary.with_errors} with errors"
+    mark_finished(
+        ctx,
+        job_id,
+        ok=True,
+        message=message,
+        result={**summary.as_dict(), "skipped_files": skipped},
+    )
+    set_status(ctx, dataset_id, "UPDATE_COMPLETE", message)
+    return {"job": get_job(ctx, job_id), "skipped": skipped}
