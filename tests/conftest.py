@@ -1,0 +1,88 @@
+"""Shared fixtures: a service context on SQLite and on PostgreSQL, and real test images.
+
+Database tests take the ``ctx`` fixture, which runs each test once on a fresh SQLite file
+and once on the PostgreSQL server of this machine (127.0.0.1:5432, trust auth; .ci/run
+starts it). PostgreSQL being down is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from customlabels.config import Settings
+from customlabels.db.tables import Base
+from customlabels.services.context import Context, open_context
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CUSTOMLABELS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"customlabels_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_ctx_once(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+    data_dir = tmp_path_factory.mktemp("pg-data")
+    ctx = open_context(Settings(data_dir=data_dir, database_url=postgres_url,
+                                storage_url="memory://"))
+    yield ctx
+    ctx.close()
+
+
+def _empty_postgres(ctx: Context) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    with ctx.db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
+    """A service context on an empty database of each kind, with an in-memory image store."""
+    if request.param == "sqlite":
+        context = open_context(Settings(data_dir=tmp_path / "data", storage_url="memory://"))
+        yield context
+        context.close()
+        return
+    context = request.getfixturevalue("postgres_ctx_once")
+    context.settings.data_dir = tmp_path / "data"
+    context.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _empty_postgres(context)
+    from customlabels.storage.memory import MemoryBlobStore
+
+    context.blobs = MemoryBlobStore()
+    yield context
+
+
+@pytest.fixture
+def sqlite_ctx(tmp_path: Path) -> Iterator[Context]:
+    """SQLite only, with a local image store: for tests about files on disk."""
+    context = open_context(Settings(data_dir=tmp_path / "data"))
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_datasets() -> Path:
+    """The real photos of ../shared/datasets (read in place, never copied into the repo)."""
+    assert SHARED_DATASETS.is_dir(), (
+        f"the shared test photos are missing: expected {SHARED_DATASETS} beside the checkout"
+    )
+    return SHARED_DATASETS
