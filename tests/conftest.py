@@ -39,10 +39,13 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_ctx_once(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+def postgres_ctx_once(
+    postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Context]:
     data_dir = tmp_path_factory.mktemp("pg-data")
-    ctx = open_context(Settings(data_dir=data_dir, database_url=postgres_url,
-                                storage_url="memory://"))
+    ctx = open_context(
+        Settings(data_dir=data_dir, database_url=postgres_url, storage_url="memory://")
+    )
     yield ctx
     ctx.close()
 
