@@ -64,9 +64,14 @@ def dataset_labels(project: str, dataset_type: str, ctx: Ctx) -> list[DatasetLab
 def update_entries(
     project: str, dataset_type: str, body: ManifestUpdateIn, ctx: Ctx, queue: Queue
 ) -> JobPublic:
-    """Add or replace entries from a Ground Truth manifest on the server (a job)."""
+    """Add or replace entries from Ground Truth JSON lines (a job, upsert by source-ref)."""
+    if (body.lines is None) == (body.path is None):
+        raise InvalidInput("give either lines or path")
+    path = body.path
+    if body.lines is not None:
+        path = str(imports.save_changes(ctx, body.lines))
     job_id = imports.start_dataset_update(
-        ctx, project, dataset_type, {"kind": "manifest", "path": body.path, "root": body.root}
+        ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
     )
     queue.enqueue(job_id)
     return JobPublic.of(get_job(ctx, job_id))

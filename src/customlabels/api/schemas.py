@@ -304,9 +304,14 @@ class ExportIn(BaseModel):
 
 
 class ManifestUpdateIn(BaseModel):
-    """Ground Truth JSON lines to add or replace, and where their images are."""
+    """Ground Truth JSON lines to add or replace (UpdateDatasetEntries), and where images are.
 
-    path: str
+    Give ``lines`` (the JSON lines themselves) or ``path`` (a manifest on the server).
+    Lines that only relabel entries the dataset holds need no ``root``.
+    """
+
+    lines: list[str] | None = None
+    path: str | None = None
     root: str | None = None
 
 

@@ -6,6 +6,7 @@ so a job can run in any worker: ``{"kind": "folder", "path": ..., "folder_labels
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,14 @@ def run_import(
     summary = ingestor.run(records)
     skipped = list(getattr(reader, "skipped", []))
     return summary, skipped
+
+
+def save_changes(ctx: Context, lines: list[str]) -> Path:
+    """Keep JSON lines sent with a request as a file a job can read (in the data dir)."""
+    folder = ctx.settings.data_dir / "changes"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.manifest"
+    with path.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line.replace("\n", " ").rstrip("\r") + "\n")
+    return path

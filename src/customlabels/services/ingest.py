@@ -61,6 +61,8 @@ class Candidate:
     asset: AssetDims | None = None
     future: Future[Any] | None = None
     analysed: tuple[Analysed, bytes] | None = None
+    # (code, message) when the record's file could not be found or read.
+    unresolved: tuple[str, str] | None = None
 
     def add_issue(self, code: str, message: str, severity: str = "ERROR") -> None:
         self.record.issues.append(EntryIssue(code, message, severity))  # type: ignore[arg-type]
@@ -182,7 +184,8 @@ class Ingestor:
             path = record.local_path or resolve_source_ref(record.source_ref, self.root)
             local = stat_file(path)
         except UnresolvableSource as exc:
-            cand.add_issue(exc.code, str(exc))
+            # Decided in _reuse_known: an update of an entry we already hold needs no file.
+            cand.unresolved = (exc.code, str(exc))
             return
         if local.byte_size > self.ctx.settings.max_image_bytes:
             cand.add_issue(
@@ -195,6 +198,7 @@ class Ingestor:
         cand.asset = self._by_fingerprint.get(local.fingerprint)
 
     def _reuse_known(self, batch: list[Candidate]) -> None:
+        self._reuse_entry_assets([c for c in batch if c.unresolved])
         lookup = [c for c in batch if c.path and c.asset is None]
         if not lookup:
             return
@@ -210,6 +214,35 @@ class Ingestor:
         for cand in lookup:
             if cand.path in hits:
                 cand.asset = dims.get(hits[cand.path])
+
+    def _reuse_entry_assets(self, unresolved: list[Candidate]) -> None:
+        """Lines that change an entry we hold keep its image when the file can't be read.
+
+        This is UpdateDatasetEntries' way: a line that relabels a known source-ref needs no
+        access to the image again. Lines naming unknown images get the resolution error.
+        """
+        if not unresolved:
+            return
+        with self.ctx.db.read() as session:
+            held = dict(
+                session.execute(
+                    select(Entry.source_ref, Entry.asset_id).where(
+                        Entry.dataset_id == self.dataset_id,
+                        Entry.source_ref.in_([c.record.source_ref for c in unresolved]),
+                        Entry.asset_id.is_not(None),
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            dims = _asset_dims(session, {a for a in held.values() if a is not None})
+        for cand in unresolved:
+            asset_id = held.get(cand.record.source_ref)
+            if asset_id is not None and asset_id in dims:
+                cand.asset = dims[asset_id]
+            elif cand.unresolved is not None:
+                cand.add_issue(*cand.unresolved)
+            cand.unresolved = None
 
     def _start_analysis(self, cand: Candidate) -> None:
         settings = self.ctx.settings
