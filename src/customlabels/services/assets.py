@@ -45,9 +45,7 @@ def insert_assets(session: Session, items: Sequence[Analysed]) -> dict[str, int]
         ],
     )
     ids = dict(
-        session.execute(select(Asset.sha256, Asset.id).where(Asset.sha256.in_(list(unique))))
-        .tuples()
-        .all()
+        session.execute(select(Asset.sha256, Asset.id).where(Asset.sha256.in_(list(unique)))).all()
     )
     insert_ignoring_conflicts(
         session,

@@ -236,9 +236,7 @@ def _existing_ids(session: Session, project_id: int, names: Sequence[str]) -> di
             select(Label.name, Label.id).where(
                 Label.project_id == project_id, Label.name.in_(list(names))
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 

@@ -231,9 +231,7 @@ class Ingestor:
                         Entry.source_ref.in_([c.record.source_ref for c in unresolved]),
                         Entry.asset_id.is_not(None),
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             dims = _asset_dims(session, {a for a in held.values() if a is not None})
         for cand in unresolved:
@@ -321,9 +319,7 @@ class Ingestor:
                 select(Entry.source_ref, Entry.id).where(
                     Entry.dataset_id == self.dataset_id, Entry.source_ref.in_(refs)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         now = utcnow()
         before = stats.contribution(session, list(existing.values()))

@@ -90,9 +90,7 @@ def ensure_labels(session: Session, project_id: int, names: Iterable[str]) -> di
                 select(Label.name, Label.id).where(
                     Label.project_id == project_id, Label.name.in_(list(part))
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     for name in sorted(wanted - set(found)):
         check_label_name(name)
