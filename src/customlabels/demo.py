@@ -14,7 +14,7 @@ from customlabels.services.runner import run_job
 
 DEMO_PROJECT = "demo"
 SUBJECTS = {
-    "animal": ("chelsea", "cat"),
+    "animal": ("chelsea",),
     "person": ("astronaut",),
     "food": ("coffee",),
     "vehicle": ("rocket",),

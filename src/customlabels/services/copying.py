@@ -7,55 +7,33 @@ from collections.abc import Iterator
 from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.services.context import Context
-from customlabels.services.datasets import get_dataset
-from customlabels.services.entry_query import EntryFilter, page_ids
-from customlabels.services.entry_views import load_entries
+from customlabels.services.entries import iter_entries
 from customlabels.services.ingest import AssetDims, Candidate
-
-PAGE = 1000
 
 
 def copy_candidates(ctx: Context, project: str, type_name: str) -> Iterator[Candidate]:
     """Candidates for every entry of a dataset, its asset known so no image is read again."""
-    after: int | None = None
-    while True:
-        with ctx.db.read() as session:
-            dataset = get_dataset(session, project, type_name)
-            ids = page_ids(
-                session,
-                dataset.id,
-                dataset.project_id,
-                EntryFilter(),
-                after_id=after,
-                limit=PAGE,
+    for view in iter_entries(ctx, project, type_name):
+        record = ImportRecord(
+            source_ref=view.source_ref,
+            labels=list(view.labels),
+            boxes=[RecordBox(b.label, b.left, b.top, b.width, b.height) for b in view.boxes],
+            issues=[EntryIssue(i["code"], i["message"], i["severity"]) for i in view.issues],
+            raw_line=view.raw_line,
+        )
+        if view.no_objects and not any(i.code == "WARNING_NO_ANNOTATIONS" for i in record.issues):
+            record.issues.append(
+                EntryIssue("WARNING_NO_ANNOTATIONS", "labelled with no objects", "WARNING")
             )
-            views = load_entries(session, ids)
-        for view in views:
-            record = ImportRecord(
-                source_ref=view.source_ref,
-                labels=list(view.labels),
-                boxes=[RecordBox(b.label, b.left, b.top, b.width, b.height) for b in view.boxes],
-                issues=[EntryIssue(i["code"], i["message"], i["severity"]) for i in view.issues],
-                raw_line=view.raw_line,
+        asset = None
+        if view.asset is not None and view.asset_id is not None:
+            a = view.asset
+            asset = AssetDims(
+                view.asset_id,
+                a.width,
+                a.height,
+                a.raw_width,
+                a.raw_height,
+                a.orientation,
             )
-            if view.no_objects and not any(
-                i.code == "WARNING_NO_ANNOTATIONS" for i in record.issues
-            ):
-                record.issues.append(
-                    EntryIssue("WARNING_NO_ANNOTATIONS", "labelled with no objects", "WARNING")
-                )
-            asset = None
-            if view.asset is not None and view.asset_id is not None:
-                a = view.asset
-                asset = AssetDims(
-                    view.asset_id,
-                    a.width,
-                    a.height,
-                    a.raw_width,
-                    a.raw_height,
-                    a.orientation,
-                )
-            yield Candidate(record, asset=asset)
-        if len(ids) < PAGE:
-            return
-        after = ids[-1]
+        yield Candidate(record, asset=asset)

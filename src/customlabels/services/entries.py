@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
@@ -70,6 +70,26 @@ def list_entries(
         entries = load_entries(session, ids)
         token = encode_cursor(ids[-1], descending) if more and ids else None
         return EntryPage(entries, token)
+
+
+def iter_entries(
+    ctx: Context, project: str, type_name: str, flt: EntryFilter | None = None, page: int = 1000
+) -> Iterator[EntryView]:
+    """Every entry matching ``flt`` in id order, read page by page (exports, copies)."""
+    token: str | None = None
+    while True:
+        result = list_entries(
+            ctx,
+            project,
+            type_name,
+            flt or EntryFilter(),
+            next_token=token,
+            limit=min(page, ctx.settings.page_size_max),
+        )
+        yield from result.entries
+        token = result.next_token
+        if token is None:
+            return
 
 
 def _entry_in_dataset(session: Session, dataset_id: int, entry_id: int) -> Entry:

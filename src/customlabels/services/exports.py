@@ -32,12 +32,11 @@ from customlabels.imaging.orientation import upright_to_raw_box
 from customlabels.services.assets import read_original
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, project_label_names
-from customlabels.services.entry_query import EntryFilter, page_ids
-from customlabels.services.entry_views import EntryView, load_entries
+from customlabels.services.entries import iter_entries
+from customlabels.services.entry_views import EntryView
 from customlabels.services.jobs import Progress, create_job
 
 FORMATS = ("groundtruth", "coco", "yolo", "voc", "folders")
-PAGE = 1000
 REPORT = "hosted_service_report.json"
 SPLITS = {"TRAIN": "train", "TEST": "val"}
 
@@ -47,21 +46,6 @@ def check_export(fmt: str, out: str) -> None:
         raise InvalidInput(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not out:
         raise InvalidInput("name where to write the export (--out)")
-
-
-def _views(ctx: Context, project: str, type_name: str) -> Iterator[EntryView]:
-    after: int | None = None
-    while True:
-        with ctx.db.read() as session:
-            dataset = get_dataset(session, project, type_name)
-            ids = page_ids(
-                session, dataset.id, dataset.project_id, EntryFilter(), after_id=after, limit=PAGE
-            )
-            views = load_entries(session, ids)
-        yield from views
-        if len(ids) < PAGE:
-            return
-        after = ids[-1]
 
 
 def _item(ctx: Context, view: EntryView) -> ExportItem:
@@ -116,7 +100,7 @@ def run_export(
     no_objects: set[int] = set()
 
     def items() -> Iterator[ExportItem]:
-        for view in _views(ctx, project, type_name):
+        for view in iter_entries(ctx, project, type_name):
             if progress:
                 progress.advance(1)
             if view.asset is None:
