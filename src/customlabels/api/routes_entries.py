@@ -177,35 +177,29 @@ def _cached(request: Request, data_for: object, etag: str, media_type: str) -> R
     return Response(content=data_for(), media_type=media_type, headers=headers)  # type: ignore[operator]
 
 
+MEDIA_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+}
+
+
 @router.get(ENTRIES + "/{entry_id}/thumbnail", response_class=Response)
 def thumbnail(
     project: str, dataset_type: str, entry_id: int, request: Request, ctx: Ctx
 ) -> Response:
     """The upright thumbnail (JPEG, ~256 px long side), cached by ETag."""
-    sha = _sha(ctx, project, dataset_type, entry_id)
+    sha = entries.entry_asset(ctx, project, dataset_type, entry_id).sha256
     return _cached(request, lambda: assets.read_thumbnail(ctx, sha), f'"t-{sha}"', "image/jpeg")
 
 
 @router.get(ENTRIES + "/{entry_id}/image", response_class=Response)
 def image(project: str, dataset_type: str, entry_id: int, request: Request, ctx: Ctx) -> Response:
     """The original bytes, unchanged."""
-    view = entries.get_entry(ctx, project, dataset_type, entry_id)
-    if view.asset is None:
-        raise InvalidInput(f"entry {entry_id} has no image: see its issues")
-    sha = view.asset.sha256
-    media = {
-        "JPEG": "image/jpeg",
-        "PNG": "image/png",
-        "WEBP": "image/webp",
-        "GIF": "image/gif",
-        "BMP": "image/bmp",
-        "TIFF": "image/tiff",
-    }.get(view.asset.image_format, "application/octet-stream")
+    asset = entries.entry_asset(ctx, project, dataset_type, entry_id)
+    media = MEDIA_TYPES.get(asset.image_format, "application/octet-stream")
+    sha = asset.sha256
     return _cached(request, lambda: assets.read_original(ctx, sha), f'"o-{sha}"', media)
-
-
-def _sha(ctx: Ctx, project: str, dataset_type: str, entry_id: int) -> str:
-    view = entries.get_entry(ctx, project, dataset_type, entry_id)
-    if view.asset is None:
-        raise InvalidInput(f"entry {entry_id} has no image: see its issues")
-    return view.asset.sha256

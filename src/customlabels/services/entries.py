@@ -20,7 +20,7 @@ from customlabels.services.entry_query import (
     encode_cursor,
     page_ids,
 )
-from customlabels.services.entry_views import EntryView, load_entries
+from customlabels.services.entry_views import AssetView, EntryView, asset_view, load_entries
 from customlabels.services.labels import ensure_labels
 
 
@@ -53,9 +53,9 @@ def list_entries(
 ) -> EntryPage:
     if not 1 <= limit <= ctx.settings.page_size_max:
         raise InvalidInput(f"page size must be 1..{ctx.settings.page_size_max}, got {limit}")
-    after = decode_cursor(next_token, descending)
     with ctx.db.read() as session:
         dataset = get_dataset(session, project, type_name)
+        after = decode_cursor(next_token, descending, dataset.id)
         ids = page_ids(
             session,
             dataset.id,
@@ -68,7 +68,7 @@ def list_entries(
         more = len(ids) > limit
         ids = ids[:limit]
         entries = load_entries(session, ids)
-        token = encode_cursor(ids[-1], descending) if more and ids else None
+        token = encode_cursor(ids[-1], descending, dataset.id) if more and ids else None
         return EntryPage(entries, token)
 
 
@@ -104,6 +104,17 @@ def get_entry(ctx: Context, project: str, type_name: str, entry_id: int) -> Entr
         dataset = get_dataset(session, project, type_name)
         _entry_in_dataset(session, dataset.id, entry_id)
         return load_entries(session, [entry_id])[0]
+
+
+def entry_asset(ctx: Context, project: str, type_name: str, entry_id: int) -> AssetView:
+    """The asset of an entry (for its thumbnail and image), without its labels and boxes."""
+    with ctx.db.read() as session:
+        dataset = get_dataset(session, project, type_name)
+        entry = _entry_in_dataset(session, dataset.id, entry_id)
+        asset = session.get(Asset, entry.asset_id) if entry.asset_id is not None else None
+        if asset is None:
+            raise InvalidInput(f"entry {entry_id} has no image: see its issues")
+        return asset_view(asset)
 
 
 def delete_entries(ctx: Context, project: str, type_name: str, flt: EntryFilter) -> int:

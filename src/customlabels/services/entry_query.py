@@ -39,21 +39,25 @@ class EntryFilter:
             )
 
 
-def encode_cursor(last_id: int, descending: bool) -> str:
-    raw = f"{'d' if descending else 'a'}{last_id}".encode()
+def encode_cursor(last_id: int, descending: bool, dataset_id: int) -> str:
+    # The dataset is part of the token so a token of another listing is refused, not
+    # silently read as a position in this one.
+    raw = f"{'d' if descending else 'a'}{dataset_id}:{last_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str | None, descending: bool) -> int | None:
+def decode_cursor(token: str | None, descending: bool, dataset_id: int) -> int | None:
     if not token:
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        direction, last = raw[0], int(raw[1:])
+        direction, (scope, last) = raw[0], map(int, raw[1:].split(":"))
     except (binascii.Error, ValueError, UnicodeDecodeError, IndexError):
         raise InvalidInput(f"invalid page token {token!r}") from None
     if direction != ("d" if descending else "a"):
         raise InvalidInput("the page token belongs to a listing in the other order")
+    if scope != dataset_id:
+        raise InvalidInput("the page token belongs to a listing of another dataset")
     return last
 
 
