@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from customlabels import __version__
-from customlabels.api import routes_datasets, routes_entries, routes_projects
-from customlabels.errors import CustomLabelsError
+from customlabels.api import routes_console, routes_datasets, routes_entries, routes_projects
+from customlabels.api.console_static import mount_console
+from customlabels.errors import CustomLabelsError, NotFound
 from customlabels.formats.errors import FormatError
 from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
@@ -25,7 +29,12 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     app = FastAPI(title="customlabels", version=__version__)
     app.state.ctx = ctx
     app.state.queue = queue
-    for router in (routes_projects.router, routes_datasets.router, routes_entries.router):
+    for router in (
+        routes_projects.router,
+        routes_datasets.router,
+        routes_entries.router,
+        routes_console.router,
+    ):
         app.include_router(router, prefix="/api/v1")
 
     @app.exception_handler(CustomLabelsError)
@@ -35,6 +44,19 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     @app.exception_handler(FormatError)
     async def on_format_error(_request: Request, exc: FormatError) -> JSONResponse:
         return _error(400, "InvalidFormat", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown routes (404), wrong methods (405) and the like: the same body shape.
+        phrase = HTTPStatus(exc.status_code).phrase
+        code = (
+            NotFound.code
+            if exc.status_code == 404
+            else phrase.title().replace(" ", "").replace("-", "")
+        )
+        response = _error(exc.status_code, code, str(exc.detail or phrase))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -54,4 +76,5 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    mount_console(app)  # the web console at /, when it has been built (last: catch-all)
     return app

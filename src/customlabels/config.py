@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,45 @@ class Settings(BaseSettings):
     page_size_max: int = Field(
         default=1000,
         description="Largest page of entries a client may ask for.",
+    )
+
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="Endpoint of an S3-compatible store (MinIO, Ceph, R2); empty means "
+        "AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS. Credentials: the AWS chain.",
+    )
+    s3_region: str | None = Field(
+        default=None,
+        description="AWS region of the S3 client; empty means the AWS chain (AWS_REGION, profile).",
+    )
+    s3_max_concurrency: int = Field(
+        default=16,
+        description="S3 downloads (imports) and uploads (exports, image store) in flight at once.",
+    )
+    s3_max_attempts: int = Field(
+        default=5,
+        description="Attempts per S3 request on throttling or a dropped connection, then an error.",
+    )
+    s3_retry_base_delay_s: float = Field(
+        default=0.25,
+        description="First wait before retrying an S3 request, in seconds; doubled each attempt.",
+    )
+    s3_list_page_size: int = Field(
+        default=1000,
+        description="Keys asked for per S3 listing page (1-1000); listings stream page by page.",
+    )
+    image_urls: Literal["app", "presigned"] = Field(
+        default="app",
+        description="With an S3 image store: serve image bytes through the app, or redirect "
+        "clients to presigned S3 URLs.",
+    )
+    presigned_url_expiry_s: int = Field(
+        default=3600,
+        description="How long a presigned image URL stays valid, in seconds.",
+    )
+    thumbnails_in_store: bool = Field(
+        default=False,
+        description="Keep thumbnails in the image store (e.g. S3) instead of the database.",
     )
 
     @property

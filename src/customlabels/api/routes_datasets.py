@@ -19,7 +19,7 @@ from customlabels.api.schemas import (
     UploadPublic,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, exports, imports, labels, split, uploads
+from customlabels.services import datasets, exports, imports, labels, s3_sync, split, uploads
 from customlabels.services.jobs import get_job
 
 router = APIRouter(tags=["datasets"])
@@ -73,6 +73,17 @@ def update_entries(
     job_id = imports.start_dataset_update(
         ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
     )
+    queue.enqueue(job_id)
+    return JobPublic.of(get_job(ctx, job_id))
+
+
+@router.post(DATASET + "/sync", response_model=JobPublic, status_code=202)
+def sync_dataset(
+    project: str, dataset_type: str, ctx: Ctx, queue: Queue, delete_missing: bool = False
+) -> JobPublic:
+    """Import again what is new or changed at the dataset's S3 source (a job); keys gone
+    from the bucket are reported in the job's result, deleted only with delete_missing."""
+    job_id = s3_sync.start_dataset_sync(ctx, project, dataset_type, delete_missing=delete_missing)
     queue.enqueue(job_id)
     return JobPublic.of(get_job(ctx, job_id))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from customlabels.api.deps import Ctx
 from customlabels.api.schemas import (
@@ -18,7 +19,7 @@ from customlabels.api.schemas import (
     EntryUpdate,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import assets, entries
+from customlabels.services import assets, entries, image_urls
 from customlabels.services.entries import BoxInput
 from customlabels.services.entry_lines import entry_line
 from customlabels.services.entry_query import EntryFilter
@@ -193,6 +194,9 @@ def thumbnail(
 ) -> Response:
     """The upright thumbnail (JPEG, ~256 px long side), cached by ETag."""
     sha = entries.entry_asset(ctx, project, dataset_type, entry_id).sha256
+    url = image_urls.presigned_url(ctx, sha, "thumbnail", "image/jpeg")
+    if url is not None:
+        return _redirect(ctx, url)
     return _cached(request, lambda: assets.read_thumbnail(ctx, sha), f'"t-{sha}"', "image/jpeg")
 
 
@@ -202,4 +206,15 @@ def image(project: str, dataset_type: str, entry_id: int, request: Request, ctx:
     asset = entries.entry_asset(ctx, project, dataset_type, entry_id)
     media = MEDIA_TYPES.get(asset.image_format, "application/octet-stream")
     sha = asset.sha256
+    url = image_urls.presigned_url(ctx, sha, "original", media)
+    if url is not None:
+        return _redirect(ctx, url)
     return _cached(request, lambda: assets.read_original(ctx, sha), f'"o-{sha}"', media)
+
+
+def _redirect(ctx: Ctx, url: str) -> Response:
+    """To a presigned S3 URL (image_urls=presigned); cached for less than it stays valid."""
+    max_age = max(0, ctx.settings.presigned_url_expiry_s // 2)
+    return RedirectResponse(
+        url, status_code=307, headers={"Cache-Control": f"private, max-age={max_age}"}
+    )

@@ -90,8 +90,11 @@ class DatasetPublic(BaseModel):
 class SourceSpec(BaseModel):
     """Where a dataset's entries come from."""
 
-    kind: Literal["folder", "manifest", "coco", "yolo", "voc", "dataset"]
+    kind: Literal["folder", "manifest", "coco", "yolo", "voc", "dataset", "s3"]
     path: str | None = None
+    # kind "s3": s3://bucket/prefix/ (folder_labels and folder_depth apply as for folders).
+    # A manifest's path may be s3://bucket/key.manifest: its s3:// images are read from S3.
+    uri: str | None = None
     root: str | None = None
     folder_labels: bool = False
     folder_depth: int = Field(1, ge=1)

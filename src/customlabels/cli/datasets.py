@@ -18,7 +18,7 @@ from customlabels.cli.common import (
     run_or_queue,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, entries, exports, imports, labels, split
+from customlabels.services import datasets, entries, exports, imports, labels, s3_sync, split
 from customlabels.services.entry_lines import entry_line
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.shapes import dataset_description, dataset_label_description
@@ -35,12 +35,13 @@ def _source(
     from_folder: Path | None,
     folder_labels: bool,
     folder_depth: int,
-    from_manifest: Path | None,
+    from_manifest: Path | str | None,
     root: Path | None,
     from_dataset: str | None,
     from_coco: Path | None,
     from_yolo: Path | None,
     from_voc: Path | None,
+    from_s3: str | None = None,
 ) -> dict[str, Any] | None:
     chosen = [
         name
@@ -51,6 +52,7 @@ def _source(
             ("--from-coco", from_coco),
             ("--from-yolo", from_yolo),
             ("--from-voc", from_voc),
+            ("--from-s3", from_s3),
         )
         if value
     ]
@@ -63,7 +65,16 @@ def _source(
             "folder_labels": folder_labels,
             "folder_depth": folder_depth,
         }
+    if from_s3:
+        return {
+            "kind": "s3",
+            "uri": from_s3,
+            "folder_labels": folder_labels,
+            "folder_depth": folder_depth,
+        }
     if from_manifest:
+        if str(from_manifest).startswith("s3://"):  # its images are read from S3 too
+            return {"kind": "manifest", "path": str(from_manifest)}
         return {"kind": "manifest", "path": str(from_manifest), "root": str(root) if root else None}
     if from_coco:
         return {"kind": "coco", "path": str(from_coco), "root": str(root) if root else None}
@@ -93,7 +104,11 @@ def create(
         int, typer.Option(help="With --folder-labels: how many folder levels below to read.")
     ] = 1,
     from_manifest: Annotated[
-        Path | None, typer.Option(help="Import a SageMaker Ground Truth manifest.")
+        str | None,
+        typer.Option(
+            help="Import a SageMaker Ground Truth manifest: a file, or s3://bucket/key.manifest "
+            "(its s3:// images are then read from S3)."
+        ),
     ] = None,
     root: Annotated[
         Path | None,
@@ -107,6 +122,13 @@ def create(
         Path | None, typer.Option(help="Import an Ultralytics YOLO folder.")
     ] = None,
     from_voc: Annotated[Path | None, typer.Option(help="Import a Pascal VOC folder.")] = None,
+    from_s3: Annotated[
+        str | None,
+        typer.Option(
+            help="Import the images below s3://bucket/prefix/ (with --folder-labels: the first "
+            "folder below the prefix is the label). Endpoint: AWS_ENDPOINT_URL."
+        ),
+    ] = None,
     no_wait: NoWait = False,
     json: Json = False,
     data_dir: DataDir = None,
@@ -123,6 +145,7 @@ def create(
         from_coco,
         from_yolo,
         from_voc,
+        from_s3,
     )
     ctx = open_ctx(data_dir, database_url)
     if source is None:
@@ -140,7 +163,12 @@ def create(
 def update(
     project: Project,
     kind: Kind,
-    changes: Annotated[Path, typer.Option(help="Ground Truth JSON lines to add or replace.")],
+    changes: Annotated[
+        str,
+        typer.Option(
+            help="Ground Truth JSON lines to add or replace: a file or s3://bucket/key.manifest."
+        ),
+    ],
     root: Annotated[
         Path | None,
         typer.Option(
@@ -154,7 +182,9 @@ def update(
 ) -> None:
     """Add or replace entries from Ground Truth JSON lines (upsert by source-ref)."""
     ctx = open_ctx(data_dir, database_url)
-    source = {"kind": "manifest", "path": str(changes), "root": str(root) if root else None}
+    source: dict[str, Any] = {"kind": "manifest", "path": changes}
+    if not changes.startswith("s3://"):
+        source["root"] = str(root) if root else None
     job_id = imports.start_dataset_update(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 
@@ -277,7 +307,8 @@ def export(
 ) -> None:
     """Export a dataset; says which entries the hosted service would reject, and why."""
     ctx = open_ctx(data_dir, database_url)
-    job_id = exports.start_export(ctx, project, kind, format, str(Path(out).resolve()))
+    target = out if out.startswith("s3://") else str(Path(out).resolve())
+    job_id = exports.start_export(ctx, project, kind, format, target)
     job = run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
     if not no_wait and not json:
         rejected = job.result.get("entries_hosted_would_reject", 0)
@@ -286,6 +317,33 @@ def export(
                 f"{rejected} entries would be rejected by the hosted service; "
                 f"see {job.result.get('report')}"
             )
+
+
+@app.command("sync")
+def sync(
+    project: Project,
+    kind: Kind,
+    delete_missing: Annotated[
+        bool,
+        typer.Option(help="Delete the entries whose S3 keys are gone (default: only report them)."),
+    ] = False,
+    no_wait: NoWait = False,
+    json: Json = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Import again what is new or changed at the dataset's S3 source; unchanged keys are
+    not downloaded, keys gone from the bucket are reported."""
+    ctx = open_ctx(data_dir, database_url)
+    job_id = s3_sync.start_dataset_sync(ctx, project, kind, delete_missing=delete_missing)
+    job = run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
+    if not no_wait and not json:
+        result = job.result
+        typer.echo(
+            f"{result.get('unchanged', 0)} unchanged, {result.get('downloaded', 0)} downloaded, "
+            f"{result.get('removed', 0)} gone from the bucket"
+            + (f" ({result.get('deleted', 0)} deleted)" if delete_missing else "")
+        )
 
 
 @app.command("delete")

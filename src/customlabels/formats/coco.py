@@ -107,8 +107,9 @@ def _size(image: dict[str, Any]) -> tuple[int, int] | None:
 def read_coco(annotation_file: Path, image_root: Path) -> Iterator[ImportRecord]:
     """Yield one record per entry of ``images`` in a COCO detection file.
 
-    ``file_name`` is resolved under ``image_root`` (names escaping it, or missing files,
-    give a record with an issue). Images without annotations give unlabelled records.
+    ``file_name`` is resolved under ``image_root``, or under ``image_root/images`` when only
+    that holds it (names escaping the root, or missing files, give a record with an issue).
+    Images without annotations give unlabelled records.
     ``width``/``height`` become ``image_size``. An annotation with an unknown category or a
     bad bbox is dropped with an issue; one naming an image id that is not in ``images`` gives
     a record of its own with an issue, so nothing is dropped silently. Raises
@@ -149,6 +150,12 @@ def read_coco(annotation_file: Path, image_root: Path) -> Iterator[ImportRecord]
             issues.insert(0, EntryIssue(MISSING_SOURCE_REF, message))
             yield ImportRecord(source_ref=f"{file_ref}#image_id={image_id}", **fields)
             continue
+        if (
+            not (image_root / file_name).is_file()
+            and (image_root / IMAGES_DIR / file_name).is_file()
+        ):
+            # Our own layout (and many peers'): annotations.json beside an images/ folder.
+            file_name = f"{IMAGES_DIR}/{file_name}"
         yield record_for_reference(image_root, file_name, **fields)
     for image_id, orphans in by_image.items():
         if image_id in seen_ids:

@@ -13,17 +13,30 @@ from customlabels.errors import NotFound
 from customlabels.imaging import Analysed
 from customlabels.services.context import Context
 from customlabels.services.sql_helpers import insert_ignoring_conflicts, upsert
-from customlabels.storage.protocol import asset_key
+from customlabels.storage.protocol import asset_key, thumbnail_key
 
 
 def put_blobs(ctx: Context, items: Sequence[tuple[Analysed, bytes]]) -> None:
     """Write the bytes first: a crash then leaves at worst an unreferenced blob."""
-    for analysed, data in items:
-        ctx.blobs.put(asset_key(analysed.sha256), data)
+    blobs = [(asset_key(analysed.sha256), data) for analysed, data in items]
+    if ctx.settings.thumbnails_in_store:
+        blobs += [(thumbnail_key(analysed.sha256), analysed.thumbnail) for analysed, _ in items]
+    # Remote stores (S3) upload a batch concurrently; local ones write one by one.
+    put_many = getattr(ctx.blobs, "put_many", None)
+    if put_many is not None:
+        put_many(blobs)
+        return
+    for key, data in blobs:
+        ctx.blobs.put(key, data)
 
 
-def insert_assets(session: Session, items: Sequence[Analysed]) -> dict[str, int]:
-    """Rows for the analysed images (skipping known hashes); returns sha256 -> asset id."""
+def insert_assets(
+    session: Session, items: Sequence[Analysed], *, thumbnails: bool = True
+) -> dict[str, int]:
+    """Rows for the analysed images (skipping known hashes); returns sha256 -> asset id.
+
+    ``thumbnails=False`` when they are kept in the image store instead (thumbnails_in_store).
+    """
     unique = {a.sha256: a for a in items}
     if not unique:
         return {}
@@ -47,11 +60,12 @@ def insert_assets(session: Session, items: Sequence[Analysed]) -> dict[str, int]
     ids = dict(
         session.execute(select(Asset.sha256, Asset.id).where(Asset.sha256.in_(list(unique)))).all()
     )
-    insert_ignoring_conflicts(
-        session,
-        Thumbnail,
-        [{"asset_id": ids[sha], "data": a.thumbnail} for sha, a in unique.items()],
-    )
+    if thumbnails:
+        insert_ignoring_conflicts(
+            session,
+            Thumbnail,
+            [{"asset_id": ids[sha], "data": a.thumbnail} for sha, a in unique.items()],
+        )
     return ids
 
 
@@ -81,6 +95,11 @@ def known_sources(session: Session, refs: Sequence[str]) -> dict[str, tuple[int,
 
 
 def read_thumbnail(ctx: Context, sha256: str) -> bytes:
+    if ctx.settings.thumbnails_in_store:
+        try:
+            return ctx.blobs.get(thumbnail_key(sha256))
+        except KeyError:
+            pass  # written before the setting changed: still in the database
     with ctx.db.read() as session:
         data = session.scalar(
             select(Thumbnail.data)

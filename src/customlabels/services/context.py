@@ -9,6 +9,7 @@ from customlabels.db.engine import Database, check_reachable, make_engine
 from customlabels.db.migrate import upgrade
 from customlabels.storage.factory import open_blob_store
 from customlabels.storage.protocol import BlobStore
+from customlabels.storage.s3 import S3Options
 
 
 @dataclass
@@ -35,5 +36,7 @@ def open_context(settings: Settings, *, migrate: bool = True) -> Context:
     return Context(
         settings=settings,
         db=Database(engine),
-        blobs=open_blob_store(settings.storage_url, settings.data_dir),
+        blobs=open_blob_store(
+            settings.storage_url, settings.data_dir, S3Options.from_settings(settings)
+        ),
     )

@@ -35,6 +35,7 @@ from customlabels.services.datasets import get_dataset, project_label_names
 from customlabels.services.entries import iter_entries
 from customlabels.services.entry_views import EntryView
 from customlabels.services.jobs import Progress, create_job
+from customlabels.storage.s3 import is_s3_uri
 
 FORMATS = ("groundtruth", "coco", "yolo", "voc", "folders")
 REPORT = "hosted_service_report.json"
@@ -88,6 +89,10 @@ def run_export(
 ) -> dict[str, Any]:
     """Write the export; returns counts and the hosted-service report's location."""
     check_export(fmt, out)
+    if is_s3_uri(out):
+        from customlabels.services.s3_exports import export_to_s3  # it calls back here
+
+        return export_to_s3(ctx, project, type_name, fmt, out, progress, run_export)
     with ctx.db.read() as session:
         dataset = get_dataset(session, project, type_name)
         label_names = project_label_names(session, dataset.project_id)

@@ -25,13 +25,21 @@ from customlabels.services.context import Context
 from customlabels.services.copying import copy_candidates
 from customlabels.services.datasets import get_dataset, insert_dataset
 from customlabels.services.ingest import Candidate, Ingestor, IngestSummary
-from customlabels.services.jobs import Progress, active_jobs_of_project, create_job
+from customlabels.services.jobs import (
+    Progress,
+    active_jobs_of_project,
+    create_job,
+    reap_killed_jobs,
+)
+from customlabels.services.s3_sources import check_s3_source, is_s3_source, run_s3_import
 
-SOURCE_KINDS = ("folder", "manifest", "coco", "yolo", "voc", "dataset")
+SOURCE_KINDS = ("folder", "manifest", "coco", "yolo", "voc", "dataset", "s3")
 
 
 def check_source(source: dict[str, Any]) -> dict[str, Any]:
     """Validate a source description before any job is queued, naming what is wrong."""
+    if is_s3_source(source):
+        return check_s3_source(source)
     kind = source.get("kind")
     if kind not in SOURCE_KINDS:
         raise InvalidInput(f"unknown source kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
@@ -65,11 +73,14 @@ def check_source(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def _count_lines(path: Path) -> int:
+    """Lines in a file, counting a last line without its newline (blank lines too)."""
     count = 0
+    last = b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             count += chunk.count(b"\n")
-    return count
+            last = chunk[-1:]
+    return count + (last != b"\n")
 
 
 def open_source(
@@ -130,7 +141,7 @@ def start_dataset_create(ctx: Context, project: str, type_name: str, source: dic
                 session, project, type_name, status="CREATE_IN_PROGRESS", source=source
             )
         except AlreadyExists:
-            dataset = _resumable(session, project, type_name)
+            dataset = _resumable(ctx, session, project, type_name)
             if dataset is None:
                 raise
             dataset.status = "CREATE_IN_PROGRESS"
@@ -146,11 +157,12 @@ def start_dataset_create(ctx: Context, project: str, type_name: str, source: dic
         return job.id
 
 
-def _resumable(session: Session, project: str, type_name: str) -> Dataset | None:
+def _resumable(ctx: Context, session: Session, project: str, type_name: str) -> Dataset | None:
     """The dataset when its creation was interrupted or failed and may be started again."""
     dataset = get_dataset(session, project, type_name)
     if dataset.status not in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
         return None
+    reap_killed_jobs(ctx, session, dataset.project_id)
     live = [
         j for j in active_jobs_of_project(session, dataset.project_id) if j.dataset_id == dataset.id
     ]
@@ -164,6 +176,7 @@ def start_dataset_update(ctx: Context, project: str, type_name: str, source: dic
     source = check_source(source)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
+        reap_killed_jobs(ctx, session, dataset.project_id)
         live = [
             j
             for j in active_jobs_of_project(session, dataset.project_id)
@@ -192,9 +205,14 @@ def run_import(
         if dataset is None:
             raise InvalidInput(f"dataset {dataset_id} no longer exists")
         project_id = dataset.project_id
+    if is_s3_source(source):
+        return run_s3_import(ctx, dataset_id, project_id, source, progress)
     records, root, reader = open_source(ctx, source, progress)
     ingestor = Ingestor(ctx, dataset_id, project_id, progress, root=root)
     summary = ingestor.run(records)
+    if progress is not None and progress.total != progress.done:
+        # A line count is an estimate (blank lines give no record): end at done/done.
+        progress.set_total(progress.done)
     skipped = list(getattr(reader, "skipped", []))
     return summary, skipped
 

@@ -9,7 +9,8 @@ is never held for long.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,12 @@ class Candidate:
     analysed: tuple[Analysed, bytes] | None = None
     # (code, message) when the record's file could not be found or read.
     unresolved: tuple[str, str] | None = None
+    # A remote object (S3): ``fetch`` downloads its bytes on the import's download pool
+    # (raising UnresolvableSource with the entry's error code when it can't); ``source_key``
+    # (its s3:// URI) names it in source_assets and ``fingerprint`` ("etag:size") says whether
+    # it changed since. Candidates with one fingerprint share one download.
+    fetch: Callable[[], bytes] | None = None
+    source_key: str | None = None
 
     def add_issue(self, code: str, message: str, severity: str = "ERROR") -> None:
         self.record.issues.append(EntryIssue(code, message, severity))  # type: ignore[arg-type]
@@ -76,8 +83,10 @@ class IngestSummary:
     with_errors: int = 0
     images_read: int = 0
     labels: set[str] = field(default_factory=set)
+    # What a source adds to the job's result (an S3 sync: unchanged, removed, downloaded).
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "entries": self.entries,
             "created": self.created,
@@ -85,6 +94,7 @@ class IngestSummary:
             "with_errors": self.with_errors,
             "images_read": self.images_read,
             "labels": len(self.labels),
+            **self.extra,
         }
 
 
@@ -95,6 +105,23 @@ def _analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
         return exc
     except OSError as exc:
         return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
+
+
+def _fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:
+    """Download on a pool thread, then analyse holding one of ``import_workers`` CPU slots."""
+    try:
+        data = fetch()
+    except UnresolvableSource as exc:
+        return (exc.code, str(exc))
+    with cpu:
+        return _analyse_bytes(data, *args)
+
+
+def _source_key(cand: Candidate) -> str | None:
+    """The source_assets key of a candidate: its s3:// URI, or its local file's URI."""
+    if cand.source_key:
+        return cand.source_key
+    return local_source_ref(Path(cand.path)) if cand.path else None
 
 
 def _analyse_bytes(data: bytes, size: int, max_pixels: int, max_bytes: int) -> Any:
@@ -131,6 +158,10 @@ class Ingestor:
         self._seen: dict[str, int] = {}
         self._by_fingerprint: dict[str, AssetDims] = {}
         self._executor: Executor | None = None
+        self._downloads: Executor | None = None
+        self._cpu = threading.Semaphore(max(1, ctx.settings.import_workers))
+        self._inflight: dict[str, Future[Any]] = {}
+        self._sizes: dict[str, int] = {}  # remote fingerprint -> byte size
 
     # -- public ---------------------------------------------------------------------------
 
@@ -145,6 +176,8 @@ class Ingestor:
             if pending is not None:
                 self._finish(pending)
         finally:
+            if self._downloads is not None:
+                self._downloads.shutdown(wait=True, cancel_futures=True)
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
         return self.summary
@@ -166,16 +199,24 @@ class Ingestor:
             latest[ref] = cand
             self._seen[ref] = line
         kept = list(latest.values())
+        if self.progress is not None and len(kept) < len(batch):
+            self.progress.advance(len(batch) - len(kept))  # repeated lines are done too
         for cand in kept:
             self._locate(cand)
         self._reuse_known(kept)
         for cand in kept:
-            if cand.asset is None and (cand.path or cand.data is not None):
+            if cand.asset is None and (
+                cand.path or cand.data is not None or cand.fetch is not None
+            ):
                 self._start_analysis(cand)
         return kept
 
     def _locate(self, cand: Candidate) -> None:
         record = cand.record
+        if cand.source_key is not None:  # remote: nothing to find on disk
+            if cand.fetch is not None and cand.fingerprint:
+                cand.asset = self._by_fingerprint.get(cand.fingerprint)
+            return
         if cand.asset is not None or cand.data is not None:
             return
         if any(i.code in NO_IMAGE_CODES for i in record.issues):
@@ -199,21 +240,20 @@ class Ingestor:
 
     def _reuse_known(self, batch: list[Candidate]) -> None:
         self._reuse_entry_assets([c for c in batch if c.unresolved])
-        lookup = [c for c in batch if c.path and c.asset is None]
+        lookup = [(c, k) for c in batch if c.asset is None and (k := _source_key(c))]
         if not lookup:
             return
         with self.ctx.db.read() as session:
-            known = known_sources(session, [local_source_ref(Path(c.path or "")) for c in lookup])
+            known = known_sources(session, list({k for _, k in lookup}))
             hits = {
-                c.path: known[key][0]
-                for c in lookup
-                if (key := local_source_ref(Path(c.path or ""))) in known
-                and known[key][1] == c.fingerprint
+                key: known[key][0]
+                for c, key in lookup
+                if key in known and known[key][1] == c.fingerprint
             }
             dims = _asset_dims(session, set(hits.values()))
-        for cand in lookup:
-            if cand.path in hits:
-                cand.asset = dims.get(hits[cand.path])
+        for cand, key in lookup:
+            if key in hits:
+                cand.asset = dims.get(hits[key])
 
     def _reuse_entry_assets(self, unresolved: list[Candidate]) -> None:
         """Lines that change an entry we hold keep its image when the file can't be read.
@@ -249,7 +289,21 @@ class Ingestor:
             # Threads, not processes: hashing, decoding and resizing release the GIL, and
             # the image bytes need no copying between processes.
             self._executor = ThreadPoolExecutor(max(1, settings.import_workers))
-        if cand.data is not None:
+        if cand.fetch is not None:
+            shared = self._inflight.get(cand.fingerprint or "")
+            if shared is not None:
+                cand.future = shared
+                return
+            if self._downloads is None:
+                # Downloads wait on the network: many in flight, while at most
+                # import_workers of them analyse at once (the _cpu semaphore).
+                self._downloads = ThreadPoolExecutor(
+                    max(1, settings.s3_max_concurrency), thread_name_prefix="download"
+                )
+            cand.future = self._downloads.submit(_fetch_and_analyse, cand.fetch, self._cpu, *args)
+            if cand.fingerprint:
+                self._inflight[cand.fingerprint] = cand.future
+        elif cand.data is not None:
             cand.future = self._executor.submit(_analyse_bytes, cand.data, *args)
         else:
             cand.future = self._executor.submit(_analyse_path, cand.path, *args)
@@ -261,6 +315,8 @@ class Ingestor:
             if cand.future is None:
                 continue
             outcome = cand.future.result()
+            if cand.fingerprint and self._inflight.get(cand.fingerprint) is cand.future:
+                del self._inflight[cand.fingerprint]
             cand.future = None
             if isinstance(outcome, InvalidImage):
                 cand.add_issue(outcome.code, str(outcome))
@@ -268,14 +324,30 @@ class Ingestor:
                 cand.add_issue(outcome[0], outcome[1])
             else:
                 cand.analysed = outcome
-        fresh = [c.analysed for c in batch if c.analysed is not None]
+        # By hash: candidates that shared one download hold the same analysis.
+        fresh = list({c.analysed[0].sha256: c.analysed for c in batch if c.analysed}.values())
         put_blobs(self.ctx, fresh)
         self.summary.images_read += len(fresh)
         with self.ctx.db.write() as session:
-            ids = insert_assets(session, [a for a, _ in fresh])
+            ids = insert_assets(
+                session,
+                [a for a, _ in fresh],
+                thumbnails=not self.ctx.settings.thumbnails_in_store,
+            )
             sources = []
             for cand in batch:
                 if cand.analysed is None:
+                    # A remote object whose bytes another key of this import held: remember
+                    # it too, so the next sync knows it unchanged without downloading it.
+                    if cand.fetch and cand.asset and cand.fingerprint in self._sizes:
+                        sources.append(
+                            {
+                                "source_ref": cand.source_key,
+                                "asset_id": cand.asset.id,
+                                "byte_size": self._sizes[cand.fingerprint],
+                                "fingerprint": cand.fingerprint,
+                            }
+                        )
                     continue
                 info = cand.analysed[0].info
                 cand.asset = AssetDims(
@@ -286,11 +358,13 @@ class Ingestor:
                     info.raw_height,
                     info.orientation,
                 )
-                if cand.fingerprint and cand.path:
+                if cand.fingerprint and (key := _source_key(cand)):
                     self._by_fingerprint[cand.fingerprint] = cand.asset
+                    if cand.fetch is not None:
+                        self._sizes[cand.fingerprint] = cand.analysed[0].byte_size
                     sources.append(
                         {
-                            "source_ref": local_source_ref(Path(cand.path)),
+                            "source_ref": key,
                             "asset_id": cand.asset.id,
                             "byte_size": cand.analysed[0].byte_size,
                             "fingerprint": cand.fingerprint,

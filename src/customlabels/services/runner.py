@@ -14,7 +14,14 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
 from customlabels.services.imports import run_import
-from customlabels.services.jobs import JobInfo, Progress, get_job, mark_finished, mark_running
+from customlabels.services.jobs import (
+    JobInfo,
+    Progress,
+    get_job,
+    mark_finished,
+    mark_running,
+    running_lock,
+)
 from customlabels.services.split import distribute
 
 log = logging.getLogger(__name__)
@@ -30,6 +37,20 @@ def run_job(ctx: Context, job_id: int) -> JobInfo:
             raise LookupError(f"no job {job_id}")
         kind, params, dataset_id = job.kind, dict(job.params), job.dataset_id
         project_name = session.scalar(select(Project.name).where(Project.id == job.project_id))
+    # Held until the outcome is recorded: if this process is killed, the kernel frees it and
+    # a new run of the same import can start at once (see jobs.reap_killed_jobs).
+    with running_lock(ctx, job_id):
+        return _run(ctx, job_id, kind, params, dataset_id, project_name)
+
+
+def _run(
+    ctx: Context,
+    job_id: int,
+    kind: str,
+    params: dict[str, Any],
+    dataset_id: int | None,
+    project_name: str | None,
+) -> JobInfo:
     mark_running(ctx, job_id)
     progress = Progress(ctx, job_id)
     try:

@@ -40,7 +40,54 @@ def choose_test_entries(
         take = round(fraction * len(members))
         take = min(max(take, 1), len(members) - 1) if len(members) >= 2 else 0
         chosen.extend(members[:take])
-    return sorted(chosen)
+    picked = set(chosen)
+    _keep_labels_on_both_sides(entry_labels, frequency, picked, rng)
+    return sorted(picked)
+
+
+def _keep_labels_on_both_sides(
+    entry_labels: dict[int, set[int]],
+    frequency: Counter[int],
+    picked: set[int],
+    rng: random.Random,
+    candidates: int = 50,
+) -> None:
+    """Move single entries across until every label with 2+ entries is on both sides.
+
+    Grouping by the rarest label leaves a label one-sided when all its entries sit in
+    other labels' groups (say two entries, each also the only one of a rarer label). Each
+    fix moves the entry whose move leaves the fewest of its labels one-sided. A perfect
+    split does not always exist (three labels pairwise sharing three entries), so the
+    passes are bounded.
+    """
+    members: dict[int, list[int]] = defaultdict(list)
+    for entry_id in sorted(entry_labels):
+        for label in entry_labels[entry_id]:
+            members[label].append(entry_id)
+
+    def one_sided(label: int) -> bool:
+        ids = members[label]
+        inside = sum(1 for e in ids if e in picked)
+        return len(ids) >= 2 and inside in (0, len(ids))
+
+    def broken_after_moving(entry_id: int) -> int:
+        picked.symmetric_difference_update({entry_id})
+        broken = sum(one_sided(label) for label in entry_labels[entry_id])
+        picked.symmetric_difference_update({entry_id})
+        return broken
+
+    for _ in range(3):
+        changed = False
+        for label in sorted(members, key=lambda lab: (frequency[lab], lab)):
+            if not one_sided(label):
+                continue
+            pool = members[label]
+            pool = rng.sample(pool, min(len(pool), candidates))
+            best = min(pool, key=broken_after_moving)
+            picked.symmetric_difference_update({best})
+            changed = True
+        if not changed:
+            return
 
 
 def distribute(ctx: Context, project: str, seed: int | None, progress: Progress | None) -> dict:

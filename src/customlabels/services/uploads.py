@@ -17,6 +17,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset, set_status
 from customlabels.services.ingest import Candidate, Ingestor
 from customlabels.services.jobs import Progress, create_job, get_job, mark_finished, mark_running
+from customlabels.services.names import check_label_name
 
 UPLOAD_SCHEME = "upload://"
 
@@ -57,6 +58,24 @@ def upload_files(
     """Store uploaded images as entries (created when the dataset is missing)."""
     if not files:
         raise InvalidInput("no files in the upload")
+    # Check every path before anything is written: a refused upload leaves no dataset
+    # and no job behind (a RUNNING job would block deleting the project).
+    candidates: list[Candidate] = []
+    skipped: list[dict[str, str]] = []
+    for number, upload in enumerate(files, start=1):
+        path = _clean_path(upload.relative_path)
+        labels = _labels_for(path, folder_labels, folder_depth)
+        if labels is None:
+            skipped.append({"path": path, "reason": f"deeper than folder_depth={folder_depth}"})
+            continue
+        for label in labels:
+            check_label_name(label)
+        ref = UPLOAD_SCHEME + (f"{prefix.strip('/')}/" if prefix.strip("/") else "") + path
+        candidates.append(
+            Candidate(
+                ImportRecord(source_ref=ref, labels=labels, line_number=number), data=upload.data
+            )
+        )
     with ctx.db.write() as session:
         try:
             dataset = get_dataset(session, project, type_name)
@@ -75,21 +94,12 @@ def upload_files(
     mark_running(ctx, job_id)
     progress = Progress(ctx, job_id)
     progress.set_total(len(files))
-    candidates: list[Candidate] = []
-    skipped: list[dict[str, str]] = []
-    for number, upload in enumerate(files, start=1):
-        path = _clean_path(upload.relative_path)
-        labels = _labels_for(path, folder_labels, folder_depth)
-        if labels is None:
-            skipped.append({"path": path, "reason": f"deeper than folder_depth={folder_depth}"})
-            continue
-        ref = UPLOAD_SCHEME + (f"{prefix.strip('/')}/" if prefix.strip("/") else "") + path
-        candidates.append(
-            Candidate(
-                ImportRecord(source_ref=ref, labels=labels, line_number=number), data=upload.data
-            )
-        )
-    summary = Ingestor(ctx, dataset_id, project_id, progress).run(candidates)
+    try:
+        summary = Ingestor(ctx, dataset_id, project_id, progress).run(candidates)
+    except Exception as exc:
+        # Record the failure so the job does not look RUNNING (and block deletes) for minutes.
+        mark_finished(ctx, job_id, ok=False, message=str(exc) or type(exc).__name__)
+        raise
     progress.flush()
     message = f"uploaded {summary.entries} files, {summary.with_errors} with errors"
     mark_finished(

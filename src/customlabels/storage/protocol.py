@@ -26,3 +26,8 @@ class BlobStore(Protocol):
 def asset_key(sha256: str) -> str:
     """The key of an asset's original bytes, fanned out so no directory grows too big."""
     return f"assets/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def thumbnail_key(sha256: str) -> str:
+    """The key of an asset's thumbnail, when thumbnails are kept in the store (not the DB)."""
+    return f"thumbnails/{sha256[:2]}/{sha256[2:4]}/{sha256}.jpg"
