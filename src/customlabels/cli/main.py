@@ -39,10 +39,10 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - a command prints one line, never a traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        # Usage errors come from the click that typer bundles; they know how to say themselves.
+        format_message = getattr(exc, "format_message", None)
+        if callable(format_message):
+            typer.echo(f"error: {format_message()}", err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)

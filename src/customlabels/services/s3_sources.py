@@ -602,17 +602,18 @@ def _count_lines(path: Path) -> int:
 def _json_lines(
     records: Iterator[ImportRecord], uri: str, peek: int = 10
 ) -> Iterator[ImportRecord]:
-    """``records``, after checking the file is JSON Lines at all.
+    """``records``, after checking the file is a JSON Lines manifest at all.
 
-    A file whose first ``peek`` lines are all unparseable (a JSON array, a CSV, an image) is
-    not a manifest with a few bad lines: the job fails, naming it, instead of making
-    thousands of error entries.
+    A file none of whose first ``peek`` lines names an image (each is not JSON, or has no
+    usable source-ref: a JSON array, a CSV, an image) is not a manifest with a few bad
+    lines: the job fails, naming it, instead of making thousands of error entries.
     """
     head = list(islice(records, peek))
-    if head and all(any(i.code == "ERROR_INVALID_JSON_LINE" for i in r.issues) for r in head):
-        first = head[0].issues[0].message if head[0].issues else ""
+    if head and all(any(i.code in NO_IMAGE_CODES for i in r.issues) for r in head):
+        first = head[0].issues[0] if head[0].issues else None
+        detail = f" (line 1: {first.code}: {first.message})" if first else ""
         raise InvalidInput(
             f"{MANIFEST_ERROR}: {uri} is not a JSON Lines manifest: none of its first "
-            f"{len(head)} lines is a JSON object (line 1: {first})"
+            f"{len(head)} lines is a JSON object with a source-ref{detail}"
         )
     return chain(head, records)

@@ -1,0 +1,120 @@
+"""The real app served by uvicorn on a loopback port, with the job queue's consumer running."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from customlabels.app import create_app
+from customlabels.config import Settings
+from customlabels.jobs.queue import open_queue
+from customlabels.services import runner
+from customlabels.services.context import Context, open_context
+
+
+@dataclass
+class Served:
+    base_url: str
+    ctx: Context
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """customlabels on http://127.0.0.1:<free port> over SQLite, a local store and queue."""
+    data_dir = tmp_path_factory.mktemp("api-data")
+    ctx = open_context(Settings(data_dir=data_dir))
+    queue = open_queue(None, data_dir)
+    queue.start_consumer(lambda job_id: runner.run_job(ctx, job_id))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(ctx, queue), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield Served(f"http://127.0.0.1:{port}", ctx)
+    server.should_exit = True
+    thread.join(10)
+    queue.stop_consumer()
+    ctx.close()
+
+
+@pytest.fixture
+def api(served: Served) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served.base_url + "/api/v1", timeout=30) as client:
+        yield client
+
+
+def _wait_job(client: httpx.Client, job_id: int, timeout_s: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("SUCCEEDED", "FAILED"):
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']}"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def wait_job() -> Callable[[httpx.Client, int], dict[str, Any]]:
+    """``wait_job(client, job_id)`` polls GET /jobs/{id} until the job has finished."""
+    return _wait_job
+
+
+@pytest.fixture(scope="session")
+def shoes(served: Served, shared_datasets: Path) -> str:
+    """Project ``shoes`` whose TRAIN dataset is the 50 shoe photos, labelled by folder."""
+    with httpx.Client(base_url=served.base_url + "/api/v1", timeout=30) as client:
+        assert client.post("/projects", json={"name": "shoes"}).status_code == 201
+        created = client.post(
+            "/projects/shoes/datasets/train",
+            json={
+                "source": {
+                    "kind": "folder",
+                    "path": str(shared_datasets / "shoes" / "train"),
+                    "folder_labels": True,
+                }
+            },
+        )
+        assert created.status_code == 202, created.text
+        assert _wait_job(client, created.json()["id"])["status"] == "SUCCEEDED"
+    return "shoes"
+
+
+PHOTOS = ["canvasshoes/1.jpg", "canvasshoes/2.jpg", "chunkysneakers/1.jpg", "chunkysneakers/2.jpg"]
+
+
+@pytest.fixture
+def small_project(api: httpx.Client, shared_datasets: Path, request: pytest.FixtureRequest) -> str:
+    """A project of its own whose TRAIN dataset holds four uploaded photos, labelled."""
+    name = request.node.name.replace("[", "-").replace("]", "")[:200]
+    assert api.post("/projects", json={"name": name}).status_code == 201
+    root = shared_datasets / "shoes" / "train"
+    files = [
+        ("files", (p.rsplit("/", 1)[-1], (root / p).read_bytes(), "image/jpeg")) for p in PHOTOS
+    ]
+    uploaded = api.post(
+        f"/projects/{name}/datasets/train/uploads",
+        files=files,
+        data={"paths": PHOTOS, "folder_labels": "true"},
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    return name

@@ -1,0 +1,36 @@
+"""The API documents itself: Swagger UI at /docs and the schema at /openapi.json."""
+
+from __future__ import annotations
+
+import httpx
+
+ENTRY = "/api/v1/projects/{project}/datasets/{dataset_type}/entries/{entry_id}"
+ROUTES = {
+    "/api/v1/projects": {"get", "post"},
+    "/api/v1/projects/{project}": {"get", "delete"},
+    "/api/v1/projects/{project}/labels": {"get", "post"},
+    "/api/v1/projects/{project}/datasets/{dataset_type}": {"get", "post", "delete"},
+    "/api/v1/projects/{project}/datasets/{dataset_type}/entries": {"get"},
+    "/api/v1/projects/{project}/datasets/{dataset_type}/entries/bulk-labels": {"post"},
+    "/api/v1/projects/{project}/datasets/{dataset_type}/uploads": {"post"},
+    ENTRY: {"get", "patch"},
+    ENTRY + "/boxes": {"put"},
+    ENTRY + "/thumbnail": {"get"},
+    ENTRY + "/image": {"get"},
+    "/api/v1/jobs/{job_id}": {"get"},
+}
+
+
+def test_openapi_json_lists_the_routes(served) -> None:
+    schema = httpx.get(served.base_url + "/openapi.json").json()
+    assert schema["info"]["title"] == "customlabels"
+    for path, methods in ROUTES.items():
+        assert path in schema["paths"], path
+        assert methods <= set(schema["paths"][path]), path
+
+
+def test_docs_serve_the_interactive_reference(served) -> None:
+    docs = httpx.get(served.base_url + "/docs")
+    assert docs.status_code == 200
+    assert "text/html" in docs.headers["content-type"]
+    assert "/openapi.json" in docs.text
