@@ -272,3 +272,24 @@ def test_deleting_a_missing_label_says_it_is_not_found(ctx):
     projects.create_project(ctx, "pets")
     with pytest.raises(LabelNotFound):
         labels.delete_label(ctx, "pets", "ghost")
+
+
+def test_merge_into_a_less_used_label_keeps_the_target_name_and_colour(ctx):
+    entries_by_ref = project_with(ctx, ["kitty/a.jpg", "kitty/b.jpg", "kitty/c.jpg", "cat/d.jpg"])
+    _edit(ctx, entries_by_ref[ref("kitty/a.jpg")], add_labels=["cat"])
+    labels.recolour_label(ctx, "pets", "cat", "#123456")
+
+    usage = labels.merge_labels(ctx, "pets", "kitty", "cat")
+
+    after = by_ref(ctx, "pets")
+    assert {r: v.labels for r, v in after.items()} == {
+        ref("kitty/a.jpg"): ["cat"],
+        ref("kitty/b.jpg"): ["cat"],
+        ref("kitty/c.jpg"): ["cat"],
+        ref("cat/d.jpg"): ["cat"],
+    }
+    assert [(lab.name, lab.color) for lab in labels.list_labels(ctx, "pets")] == [
+        ("cat", "#123456")
+    ]
+    assert (usage.name, usage.image_labels, usage.boxes) == ("cat", 4, 0)
+    assert _label_stats(ctx) == {"cat": (4, 0)}

@@ -176,8 +176,10 @@ def _usage(session: Session, label: Label) -> LabelUsage:
 def merge_labels(ctx: Context, project_name: str, source: str, target: str) -> LabelUsage:
     """Merge ``source`` into ``target``: every use of source becomes target, no duplicates.
 
-    Returns the target's usage afterwards. Counters are adjusted by what each statement
-    changed instead of recounting the datasets, so a merge costs the rows it touches.
+    Returns the target's usage afterwards. Only the less-used side's rows are rewritten:
+    when the source is used more, the target's uses move to the source's id and that label
+    row then takes the target's name and colour (ids never leave the database, so nobody
+    can tell). Counters are adjusted by what each statement changed, not recounted.
     """
     if source == target:
         raise InvalidInput("cannot merge a label into itself")
@@ -185,14 +187,24 @@ def merge_labels(ctx: Context, project_name: str, source: str, target: str) -> L
         project = get_project(session, project_name)
         src = get_label(session, project.id, source, project_name)
         dst = get_label(session, project.id, target, project_name)
+        src_use, dst_use = _usage(session, src), _usage(session, dst)
+        moved, kept = src, dst
+        if src_use.image_labels + src_use.boxes > dst_use.image_labels + dst_use.boxes:
+            moved, kept = dst, src
         dataset_ids = session.scalars(
             select(Dataset.id).where(Dataset.project_id == project.id)
         ).all()
         for dataset_id in dataset_ids:
-            _merge_in_dataset(session, dataset_id, src.id, dst.id)
-        session.execute(delete(Label).where(Label.id == src.id))
+            _merge_in_dataset(session, dataset_id, moved.id, kept.id)
+        name, color = dst.name, dst.color
+        session.execute(delete(Label).where(Label.id == moved.id))
         session.flush()
-        return _usage(session, dst)
+        if kept.id != dst.id:
+            session.execute(update(Label).where(Label.id == kept.id).values(name=name, color=color))
+        session.expire_all()
+        kept_label = session.get(Label, kept.id)
+        assert kept_label is not None
+        return _usage(session, kept_label)
 
 
 def _merge_in_dataset(session: Session, dataset_id: int, src_id: int, dst_id: int) -> None:
