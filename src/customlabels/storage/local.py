@@ -11,6 +11,9 @@ class LocalBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
+        # Folders known to exist: an import writes thousands of blobs into a few hundred
+        # folders, and asking the file system again for each costs more than the write.
+        self._folders: set[str] = set()
 
     def _path(self, key: str) -> Path:
         if key.startswith("/") or ".." in key.split("/"):
@@ -18,12 +21,15 @@ class LocalBlobStore:
         return self.root / key
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        if path.exists():
+        path = os.fspath(self._path(key))
+        if os.path.exists(path):
             return  # content-addressed: same key, same bytes
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         # Write to a temporary file then rename, so a crash never leaves a half-written blob.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
