@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench clean
+.PHONY: run test lint install bench clean web
+
+# The web console: built by Vite into the package, again only when its sources changed.
+WEB_STAMP := src/customlabels/static/.built
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+	web/package-lock.json web/vite.config.ts web/tsconfig.json
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,10 +19,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+$(WEB_STAMP): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/customlabels serve --demo
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 
@@ -27,8 +41,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_folder.py
+	$(BIN)/python bench/import_s3.py
 	$(BIN)/python bench/query.py
 	$(BIN)/python bench/manifest.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info web/node_modules src/customlabels/static

@@ -1,0 +1,77 @@
+import { useEffect, useState } from "react";
+import { Link, Route, Routes, useParams } from "react-router-dom";
+import { KeyboardHelp } from "./components/KeyboardHelp";
+import { ProjectsPage } from "./pages/ProjectsPage";
+import { ProjectPage } from "./pages/ProjectPage";
+import { GalleryPage } from "./pages/GalleryPage";
+import { ErrorsPage } from "./pages/ErrorsPage";
+
+/** True when a key press belongs to a text field, not to the page's shortcuts. */
+export function typingIn(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  const tag = el.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+}
+
+function Breadcrumbs() {
+  const { project, type } = useParams();
+  return (
+    <nav className="crumbs" aria-label="Breadcrumbs">
+      <Link to="/">Projects</Link>
+      {project && (
+        <>
+          <span>›</span>
+          <Link to={`/projects/${encodeURIComponent(project)}`}>{project}</Link>
+        </>
+      )}
+      {project && type && (
+        <>
+          <span>›</span>
+          <Link to={`/projects/${encodeURIComponent(project)}/datasets/${type}`}>{type.toUpperCase()} dataset</Link>
+        </>
+      )}
+    </nav>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const [help, setHelp] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "?" && !typingIn(e.target)) {
+        e.preventDefault();
+        setHelp((h) => !h);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          customlabels
+        </Link>
+        <Breadcrumbs />
+        <button className="link help-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
+          Shortcuts <kbd>?</kbd>
+        </button>
+      </header>
+      <main className="content">{children}</main>
+      {help && <KeyboardHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<Shell><ProjectsPage /></Shell>} />
+      <Route path="/projects/:project" element={<Shell><ProjectPage /></Shell>} />
+      <Route path="/projects/:project/datasets/:type" element={<Shell><GalleryPage /></Shell>} />
+      <Route path="/projects/:project/datasets/:type/errors" element={<Shell><ErrorsPage /></Shell>} />
+      <Route path="*" element={<Shell><p>Nothing here. <Link to="/">Back to the projects</Link></p></Shell>} />
+    </Routes>
+  );
+}

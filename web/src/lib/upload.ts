@@ -1,0 +1,90 @@
+// Uploading many files: chunks of files per request, a few requests at a time, each retried.
+import { API, datasetPath } from "../api/client";
+import type { PickedFile } from "./files";
+
+export interface UploadProgress {
+  sentFiles: number;
+  totalFiles: number;
+  failedFiles: number;
+  retries: number;
+}
+
+export interface UploadOptions {
+  project: string;
+  type: string;
+  files: PickedFile[];
+  folderLabels: boolean;
+  onProgress: (p: UploadProgress) => void;
+  chunkFiles?: number;
+  chunkBytes?: number;
+  parallel?: number;
+  attempts?: number;
+}
+
+function chunk(files: PickedFile[], maxFiles: number, maxBytes: number): PickedFile[][] {
+  const chunks: PickedFile[][] = [];
+  let current: PickedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (current.length && (current.length >= maxFiles || bytes + f.file.size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += f.file.size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function send(url: string, part: PickedFile[], folderLabels: boolean): Promise<void> {
+  const form = new FormData();
+  for (const f of part) {
+    form.append("files", f.file, f.file.name);
+    form.append("paths", f.path);
+  }
+  form.append("folder_labels", String(folderLabels));
+  // Labels come from the first folder of each path, however deep the file lies.
+  form.append("folder_depth", "64");
+  const response = await fetch(url, { method: "POST", body: form });
+  if (!response.ok) {
+    const text = await response.text();
+    throw new Error(`${response.status}: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Uploads every file; resolves with the final progress (failedFiles > 0 when some gave up). */
+export async function uploadFiles(opts: UploadOptions): Promise<UploadProgress> {
+  const { files, folderLabels, onProgress } = opts;
+  const url = `${API}${datasetPath(opts.project, opts.type)}/uploads`;
+  const chunks = chunk(files, opts.chunkFiles ?? 16, opts.chunkBytes ?? 24 * 1024 * 1024);
+  const progress: UploadProgress = { sentFiles: 0, totalFiles: files.length, failedFiles: 0, retries: 0 };
+  onProgress({ ...progress });
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const part = chunks[next++];
+      const attempts = opts.attempts ?? 4;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await send(url, part, folderLabels);
+          progress.sentFiles += part.length;
+          break;
+        } catch {
+          if (attempt >= attempts) {
+            progress.failedFiles += part.length;
+            break;
+          }
+          progress.retries += 1;
+          await sleep(300 * 2 ** attempt);
+        }
+      }
+      onProgress({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: opts.parallel ?? 3 }, worker));
+  return progress;
+}

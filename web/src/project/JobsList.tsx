@@ -1,0 +1,35 @@
+import { useJobs } from "../api/hooks";
+import { ProgressBar } from "../components/ProgressBar";
+
+const KIND_NAMES: Record<string, string> = {
+  "dataset.create": "Create dataset",
+  "dataset.update": "Add entries",
+  "dataset.upload": "Upload",
+  "dataset.distribute": "Split into TEST",
+  "dataset.export": "Export",
+};
+
+export function JobsList({ project }: { project: string }) {
+  const jobs = useJobs(project);
+  if (!jobs.data?.length) return <p className="muted">No jobs yet.</p>;
+  return (
+    <ul className="jobs">
+      {jobs.data.map((j) => (
+        <li key={j.id} className={`job ${j.status.toLowerCase()}`} data-job-status={j.status}>
+          <div className="job-head">
+            <strong>{KIND_NAMES[j.kind] ?? j.kind}</strong>
+            <span className={`badge ${j.status === "FAILED" ? "error" : j.status === "SUCCEEDED" ? "ok" : "busy"}`}>
+              {j.status.toLowerCase()}
+            </span>
+            <span className="muted">{new Date(j.created_at).toLocaleTimeString()}</span>
+          </div>
+          {(j.status === "RUNNING" || j.status === "QUEUED") && <ProgressBar done={j.done} total={j.total} />}
+          {j.message && <div className="job-message">{j.message}</div>}
+          {j.kind === "dataset.export" && j.status === "SUCCEEDED" && typeof j.result.out === "string" && (
+            <div className="muted">Written to {j.result.out}</div>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
