@@ -259,9 +259,9 @@ class _PrefixImport:
         relative = obj.key[len(self.prefix) :]
         if not relative or relative.endswith("/"):
             return None  # the "folder" objects consoles create
-        parts = relative.split("/")
-        if any(p.startswith(".") for p in parts):
+        if relative.startswith(".") or "/." in relative:
             return None  # hidden names, as the folder scan skips them
+        parts = relative.split("/")
         if self.folder_labels and relative == LABELS_FILE:
             return None
         if not is_image_name(parts[-1]):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -121,6 +122,9 @@ def make_client(options: S3Options) -> Any:
     import botocore.session
 
     core = botocore.session.get_session()
+    # A fresh session per client keeps credentials fresh (the chain is read again), but
+    # the service models it loads are the same JSON every time: share one loader.
+    core.register_component("data_loader", _shared_loader())
     # Timestamps (LastModified) are never read here, and parsing them with dateutil is
     # most of the client-side cost of a listing; keep them as text (as the AWS CLI does).
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
@@ -128,6 +132,20 @@ def make_client(options: S3Options) -> Any:
     return session.client(
         "s3", endpoint_url=options.endpoint_url, region_name=options.region, config=config
     )
+
+
+_loader_lock = threading.Lock()
+_loader: Any = None
+
+
+def _shared_loader() -> Any:
+    global _loader
+    with _loader_lock:
+        if _loader is None:
+            from botocore.loaders import create_loader
+
+            _loader = create_loader()
+        return _loader
 
 
 def error_code(exc: BaseException) -> str | None:

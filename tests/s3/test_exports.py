@@ -1,0 +1,64 @@
+"""Exports written to s3://bucket/prefix/, in every format."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from customlabels.services import exports, runner
+
+from .helpers import create, jpeg, png, put
+
+
+def _listing(s3, bucket: str, prefix: str) -> dict[str, bytes]:
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+    return {k[len(prefix) :]: s3.get_object(Bucket=bucket, Key=k)["Body"].read() for k in keys}
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_an_export_to_s3_uploads_what_a_local_export_writes(s3ctx, s3, new_bucket, fmt):
+    source, out = new_bucket(), new_bucket("out")
+    put(s3, source, {"in/cat/a.jpg": jpeg(), "in/dog/b.png": png()})
+    create(s3ctx, {"kind": "s3", "uri": f"s3://{source}/in/", "folder_labels": True})
+
+    job = runner.run_job(
+        s3ctx, exports.start_export(s3ctx, "p", "train", fmt, f"s3://{out}/exports/{fmt}")
+    )
+
+    assert job.status == "SUCCEEDED", job.message
+    written = _listing(s3, out, f"exports/{fmt}/")
+    assert job.result["out"] == f"s3://{out}/exports/{fmt}/"
+    assert job.result["report"] == f"s3://{out}/exports/{fmt}/hosted_service_report.json"
+    assert job.result["files_uploaded"] == len(written)
+    assert "hosted_service_report.json" in written
+    if fmt == "groundtruth":
+        lines = [orjson.loads(x) for x in written["output.manifest"].splitlines()]
+        assert sorted(x["source-ref"] for x in lines) == [
+            f"s3://{source}/in/cat/a.jpg",
+            f"s3://{source}/in/dog/b.png",
+        ]
+    else:
+        images = [k for k in written if k.endswith((".jpg", ".png"))]
+        assert len(images) == 2
+    assert not list((s3ctx.settings.data_dir / "tmp").iterdir())  # the temporary copy is gone
+
+
+def test_a_groundtruth_export_may_name_the_manifest_object(s3ctx, s3, new_bucket):
+    source, out = new_bucket(), new_bucket("out")
+    put(s3, source, {"a.jpg": jpeg()})
+    create(s3ctx, {"kind": "s3", "uri": f"s3://{source}/"})
+    target = f"s3://{out}/manifests/train.manifest"
+    job = runner.run_job(s3ctx, exports.start_export(s3ctx, "p", "train", "groundtruth", target))
+    assert job.status == "SUCCEEDED", job.message
+    assert set(_listing(s3, out, "manifests/")) == {"train.manifest", "hosted_service_report.json"}
+    assert job.result["out"] == target
+
+
+def test_an_export_to_a_bucket_that_does_not_exist_fails_before_writing(s3ctx, s3, new_bucket):
+    source = new_bucket()
+    put(s3, source, {"a.jpg": jpeg()})
+    create(s3ctx, {"kind": "s3", "uri": f"s3://{source}/"})
+    job = runner.run_job(
+        s3ctx, exports.start_export(s3ctx, "p", "train", "coco", "s3://no-such-out-bucket/x/")
+    )
+    assert job.status == "FAILED" and "no-such-out-bucket" in job.message
