@@ -12,7 +12,6 @@ from customlabels.cli.common import DatabaseUrl, DataDir, open_ctx, settings_for
 from customlabels.config import Settings
 from customlabels.db.engine import check_reachable, make_engine
 from customlabels.db.migrate import upgrade
-from customlabels.jobs.queue import open_queue
 from customlabels.services.context import Context
 from customlabels.services.runner import run_job
 
@@ -43,6 +42,7 @@ def serve(
     import uvicorn
 
     from customlabels.app import create_app
+    from customlabels.jobs.queue import open_queue
 
     ctx = open_ctx(data_dir, database_url)
     queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir)
@@ -66,6 +66,8 @@ def worker(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run queued jobs until interrupted (SIGINT/SIGTERM)."""
+    from customlabels.jobs.queue import open_queue
+
     ctx = open_ctx(data_dir, database_url)
     queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir)
     stop = threading.Event()
