@@ -61,6 +61,7 @@ def test_keep_mine_overrides_their_change(
         bob = other.new_page()
         page.goto(url)
         bob.goto(url)
+        expect(page.locator(".save.saved")).to_be_visible()
         expect(bob.locator(".save.saved")).to_be_visible()
         page.keyboard.press("3")
         wait_until(lambda: labels_of(server, entry_id), lambda ls: "x-alice" in ls)

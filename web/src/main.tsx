@@ -13,7 +13,9 @@ const client = new QueryClient({
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={client}>
-      <BrowserRouter>
+      {/* URL updates render at once (not in a transition): the filters are controlled inputs
+          read from the URL, and a deferred update would flip a checkbox back for a moment. */}
+      <BrowserRouter useTransitions={false}>
         <ToastProvider>
           <App />
         </ToastProvider>

@@ -51,7 +51,7 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
   const settings = useSettings();
   const toast = useToast();
   const client = useQueryClient();
-  const history = useHistory(docOf(entry));
+  const history = useHistory(() => docOf(entry));
   const { doc, current, commit } = history;
   const autosave = useAutosave(project, type, entry, current);
   const [selected, setSelected] = useState<string | null>(null);
@@ -226,11 +226,13 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
         {entry.asset && <span className="muted small">{W}×{H} px{entry.asset.orientation !== 1 ? ` (EXIF orientation ${entry.asset.orientation}, shown upright)` : ""}</span>}
         <span className="spacer" />
         <SaveIndicator state={autosave.state} message={autosave.message} onRetry={autosave.save} />
-        <button onClick={() => history.undo() && autosave.save()} title="Undo (Ctrl+Z)">↶</button>
-        <button onClick={() => history.redo() && autosave.save()} title="Redo (Ctrl+Shift+Z)">↷</button>
-        <button onClick={() => zoom(0.8)} title="Zoom out (−)">−</button>
-        <button onClick={fit} title="Fit (0)">Fit</button>
-        <button onClick={() => zoom(1.25)} title="Zoom in (+)">+</button>
+        <button onClick={() => history.undo() && autosave.save()} title="Undo (Ctrl+Z)">↶ Undo</button>
+        <button onClick={() => history.redo() && autosave.save()} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+        <span className="zoom">
+          <button onClick={() => zoom(0.8)} title="Zoom out (−)" aria-label="Zoom out">−</button>
+          <button onClick={fit} title="Fit the image to the screen (0)" data-testid="zoom-level">{view ? `${Math.round(view.scale * 100)}%` : "Fit"}</button>
+          <button onClick={() => zoom(1.25)} title="Zoom in (+)" aria-label="Zoom in">+</button>
+        </span>
       </header>
       <div className="editor-body">
         {entry.asset ? (
@@ -266,24 +268,40 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
           <section>
             <h3>Boxes ({doc.boxes.length})</h3>
             <label className="block small">
-              New boxes get the label
+              Drag on the image to draw a box labelled
               <select value={active} onChange={(e) => setActive(e.target.value)} aria-label="Label for new boxes">
-                {names.map((n) => <option key={n}>{n}</option>)}
+                {names.map((n, i) => <option key={n} value={n}>{i < 9 ? `${i + 1} · ${n}` : n}</option>)}
               </select>
             </label>
             <div className="box-tools">
               <button className="small" onClick={() => setHidden((x) => !x)}>{hidden ? "Show boxes (H)" : "Hide boxes (H)"}</button>
-              <button className="small" onClick={() => void copyPrevious()} disabled={index <= 0}>Copy previous image's boxes (P)</button>
+              <button className="small" onClick={() => void copyPrevious()} disabled={index <= 0}
+                title="Add the boxes of the previous image in this filter to this one">Copy previous image's boxes (P)</button>
             </div>
-            {selectedBox && (
-              <p className="small">
-                Selected: <strong>{selectedBox.label}</strong> at {Math.round(selectedBox.left)},{Math.round(selectedBox.top)} —
-                press 1–9 to relabel, Delete to remove.
-              </p>
+            {hidden && <p className="small warn" data-testid="boxes-hidden">Boxes are hidden: press H to show them.</p>}
+            {selectedBox ? (
+              <div className="selected-box" data-testid="selected-box">
+                <div className="selected-head">
+                  <i className="swatch" style={{ background: colors.get(selectedBox.label) }} />
+                  <select value={selectedBox.label} aria-label="Label of the selected box" onChange={(e) => setBoxLabel(selectedBox.key, e.target.value)}>
+                    {(names.includes(selectedBox.label) ? names : [selectedBox.label, ...names]).map((n) => {
+                      const i = names.indexOf(n);
+                      return <option key={n} value={n}>{i >= 0 && i < 9 ? `${i + 1} · ${n}` : n}</option>;
+                    })}
+                  </select>
+                  <button className="small" onClick={() => deleteBox(selectedBox.key)} title="Delete the box (Delete)">Delete</button>
+                </div>
+                <p className="muted small">
+                  {Math.round(selectedBox.width)}×{Math.round(selectedBox.height)} px at {Math.round(selectedBox.left)},{Math.round(selectedBox.top)}.
+                  Drag it to move, its handles to resize; 1–9 relabel it, Esc deselects.
+                </p>
+              </div>
+            ) : (
+              doc.boxes.length > 0 && <p className="muted small">Click a box to select it.</p>
             )}
-            <BoxList boxes={doc.boxes} selected={selected} labels={names} colors={colors} onSelect={setSelected} onLabel={setBoxLabel} onDelete={deleteBox} />
+            <BoxList boxes={doc.boxes} selected={selected} colors={colors} onSelect={setSelected} onDelete={deleteBox} />
           </section>
-          <p className="muted small">Drag on the image to draw · Space+drag to pan · wheel to zoom · ? for all keys. Changes save automatically.</p>
+          <p className="muted small">Wheel or +/− to zoom, Space+drag or right-drag to pan, 0 to fit · ← → previous/next image · ? for all keys. Every change is saved at once.</p>
         </aside>
       </div>
       {autosave.conflict && (

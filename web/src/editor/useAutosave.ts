@@ -16,8 +16,11 @@ export interface Conflict {
 
 export function useAutosave(project: string, type: string, entry: Entry, current: { current: Doc }) {
   const client = useQueryClient();
-  const saved = useRef<{ doc: Doc; version: number }>({ doc: docOf(entry), version: entry.version });
+  // The last saved document: the editor's first one (same boxes, so no save until a change).
+  const saved = useRef<{ doc: Doc; version: number }>(null!);
+  if (saved.current === null) saved.current = { doc: current.current, version: entry.version };
   const inFlight = useRef<Promise<void> | null>(null);
+  const scheduled = useRef<Promise<void> | null>(null);
   const again = useRef(false);
   const blocked = useRef(false);
   const [state, setState] = useState<SaveState>("saved");
@@ -66,8 +69,7 @@ export function useAutosave(project: string, type: string, entry: Entry, current
     setState("saved");
   }, [current, url, publish, project, type, entry.id]);
 
-  /** Save the current document (call after every change). */
-  const save = useCallback(() => {
+  const start = useCallback(() => {
     if (blocked.current) return;
     if (inFlight.current) {
       again.current = true;
@@ -77,6 +79,21 @@ export function useAutosave(project: string, type: string, entry: Entry, current
       inFlight.current = null;
     });
   }, [run]);
+
+  /**
+   * Save the current document (call after every change). The request starts once the change
+   * is painted, so a thousand boxes' JSON never delays the frame that shows the change.
+   */
+  const save = useCallback(() => {
+    if (blocked.current || scheduled.current) return;
+    scheduled.current = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 100); // a background tab paints no frames
+      requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve()), 0));
+    }).then(() => {
+      scheduled.current = null;
+      start();
+    });
+  }, [start]);
 
   /** Resolve a conflict: the document to keep, saved over their version. */
   const resolve = useCallback((keep: Doc, theirs: Entry) => {
@@ -89,13 +106,13 @@ export function useAutosave(project: string, type: string, entry: Entry, current
 
   /** Resolves when nothing is left to save; false while a conflict waits for the user. */
   const settle = useCallback(async (): Promise<boolean> => {
-    while (inFlight.current) await inFlight.current;
+    while (scheduled.current || inFlight.current) await (scheduled.current ?? inFlight.current);
     return !blocked.current;
   }, []);
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
-      if (inFlight.current || blocked.current) e.preventDefault();
+      if (scheduled.current || inFlight.current || blocked.current) e.preventDefault();
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);

@@ -2,11 +2,12 @@
 import { useCallback, useRef, useState } from "react";
 import type { Doc } from "./model";
 
-export function useHistory(initial: Doc) {
-  const [doc, setDoc] = useState(initial);
+/** ``init`` makes the first document (called once, not on every render). */
+export function useHistory(init: () => Doc) {
+  const [doc, setDoc] = useState(init);
   const past = useRef<Doc[]>([]);
   const future = useRef<Doc[]>([]);
-  const current = useRef(initial);
+  const current = useRef(doc);
 
   const set = useCallback((next: Doc) => {
     current.current = next;

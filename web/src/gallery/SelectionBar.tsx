@@ -33,7 +33,7 @@ export function SelectionBar(p: Props) {
           <button className="link" onClick={p.onClear}>Clear</button>
         </span>
       ) : (
-        <span className="muted small">Click to select · Shift-click a range · Ctrl-click to toggle · double-click or Enter to open</span>
+        <span className="muted small hint">Click to select, Shift-click a range, Ctrl-click to toggle · 1–9 label the selection · double-click or Enter opens an image</span>
       )}
       {p.undoText && (
         <button className="undo" onClick={p.onUndo} title="Ctrl+Z">↶ Undo: {p.undoText}</button>
@@ -44,8 +44,8 @@ export function SelectionBar(p: Props) {
         <input type="checkbox" checked={p.showBoxes} onChange={(e) => p.onShowBoxes(e.target.checked)} />
         Boxes on thumbnails
       </label>
-      <label className="small">
-        Size{" "}
+      <label className="small size-control">
+        Tile size
         <input type="range" min={96} max={360} step={12} value={p.size} onChange={(e) => p.onSize(Number(e.target.value))} aria-label="Thumbnail size" />
       </label>
     </div>

@@ -45,7 +45,7 @@ export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssi
         <button className="small" disabled={!canAssign} title="Add to the selected images" onClick={() => onAssign(label.name, "add")}>+ Add</button>
         <button className="small" disabled={!canAssign} title="Remove from the selected images" onClick={() => onAssign(label.name, "remove")}>− Remove</button>
         <details className="menu">
-          <summary aria-label={`More actions for ${label.name}`}>⋯</summary>
+          <summary aria-label={`More actions for ${label.name}`} title="Rename, merge or delete">Edit ▾</summary>
           <div className="menu-items">
             <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setEditing(true); }}>Rename</button>
             <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; onMerge(label.name); }}>Merge into…</button>

@@ -99,7 +99,7 @@ export function GalleryPage() {
   }
   const openIndex = openId === null ? -1 : items.findIndex((e) => e.id === openId);
   return (
-    <div className="gallery-page">
+    <div className={openId !== null ? "gallery-page editing" : "gallery-page"}>
       <FilterPanel filter={filter} labels={labels.data ?? []} total={dataset.data?.stats.total_entries} onChange={setFilter} />
       <section className="gallery-main">
         <SelectionBar

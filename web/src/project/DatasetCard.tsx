@@ -18,6 +18,10 @@ interface Props {
 }
 
 const TITLES = { TRAIN: "Training dataset", TEST: "Test dataset" };
+const PURPOSES = {
+  TRAIN: "The images a model learns from: labels for whole images, boxes for objects.",
+  TEST: "Images kept apart to measure the trained model on pictures it never saw. Create it from a source, or split off part of TRAIN.",
+};
 
 export function DatasetCard({ project, type, dataset, canSplit }: Props) {
   const [creating, setCreating] = useState(false);
@@ -42,12 +46,14 @@ export function DatasetCard({ project, type, dataset, canSplit }: Props) {
     return (
       <article className="card dataset-card" data-dataset={type}>
         <h2>{TITLES[type]}</h2>
-        <p className="muted">No {type} dataset yet.</p>
+        <p className="muted purpose">{PURPOSES[type]}</p>
+        <p>No {type} dataset yet.</p>
         {!creating && (
           <div className="actions">
             <button className="primary" onClick={() => setCreating(true)}>Create {type} dataset…</button>
             {type === "TEST" && canSplit && (
-              <button onClick={() => split.mutate()} disabled={split.isPending}>Split 20% of TRAIN into TEST</button>
+              <button onClick={() => split.mutate()} disabled={split.isPending}
+                title="Moves a random 20% of the TRAIN images (balanced by label) into a new TEST dataset">Split 20% of TRAIN into TEST</button>
             )}
           </div>
         )}
