@@ -134,6 +134,15 @@ class Entry(Base):
         Index("ix_entries_errors", "dataset_id", "has_errors", "id"),
         Index("ix_entries_boxes", "dataset_id", "has_boxes", "id"),
         Index("ix_entries_asset", "asset_id"),
+        # The source-ref substring filter's trigram index (migration 0002). PostgreSQL: this
+        # GIN index. SQLite: the FTS5 table entries_source_ref_fts and its triggers, which
+        # live only in the migration (a virtual table has no place in this metadata).
+        Index(
+            "ix_entries_source_ref_trgm",
+            "source_ref",
+            postgresql_using="gin",
+            postgresql_ops={"source_ref": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
