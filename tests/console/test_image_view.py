@@ -60,8 +60,13 @@ def test_zoom_with_keys_and_wheel_and_pan_with_a_right_drag(
     page: Page, server: Server, ids: list[int]
 ) -> None:
     open_entry(page, ids[0])
-    fit_scale, _, _ = stage_view(page)
-    expect(page.get_by_test_id("zoom-level")).to_have_text(f"{round(fit_scale * 100)}%")
+    # The stage learns its fitted scale once the image has loaded: wait for the two to agree.
+    stage = page.get_by_test_id("stage")
+    zoom = page.get_by_test_id("zoom-level")
+    fit_scale, _ = wait_until(
+        lambda: (float(stage.get_attribute("data-scale") or "nan"), zoom.inner_text()),
+        lambda seen: seen[1] == f"{round(seen[0] * 100)}%" if seen[0] == seen[0] else False,
+    )
     page.keyboard.press("+")
     assert stage_view(page)[0] == pytest.approx(fit_scale * 1.25)
     page.keyboard.press("-")
