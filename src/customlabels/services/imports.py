@@ -21,6 +21,7 @@ from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import ImportRecord
 from customlabels.formats.voc import read_voc
 from customlabels.formats.yolo import read_yolo
+from customlabels.services import readahead
 from customlabels.services.context import Context
 from customlabels.services.copying import copy_candidates
 from customlabels.services.datasets import get_dataset, insert_dataset
@@ -102,11 +103,8 @@ def open_source(
         path = Path(source["path"])
         if progress:
             progress.set_total(_count_lines(path))
-        return (
-            _manifest_records(path, ctx.settings.max_manifest_line_chars),
-            Path(source["root"]),
-            None,
-        )
+        root = Path(source["root"])
+        return _manifest_records(path, root, ctx.settings.max_manifest_line_chars), root, None
     if kind == "coco":
         records = list(read_coco(Path(source["path"]), Path(source["root"])))
     elif kind == "yolo":
@@ -120,7 +118,11 @@ def open_source(
     return records, None, None
 
 
-def _manifest_records(path: Path, max_chars: int) -> Iterator[ImportRecord]:
+def _manifest_records(path: Path, root: Path, max_chars: int) -> Iterator[ImportRecord | Candidate]:
+    if path.stat().st_size >= readahead.MIN_BYTES:
+        # Big: parsed, and its files found, by a child process while this one writes.
+        yield from readahead.manifest_candidates(path, root, max_chars)
+        return
     with path.open("rb") as handle:
         yield from read_manifest(handle, max_chars=max_chars)
 

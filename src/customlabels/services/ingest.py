@@ -9,17 +9,20 @@ is never held for long.
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Asset, Box, Entry, EntryLabel, utcnow
+from customlabels.db.tables import Asset, Box, Dataset, Entry, EntryLabel, utcnow
 from customlabels.formats.paths import local_source_ref
 from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ImportRecord
@@ -30,9 +33,36 @@ from customlabels.services.assets import insert_assets, known_sources, put_blobs
 from customlabels.services.context import Context
 from customlabels.services.jobs import Progress
 from customlabels.services.labels import ensure_labels
-from customlabels.services.source_files import UnresolvableSource, resolve_source_ref, stat_file
+from customlabels.services.source_files import (
+    LocalFile,
+    SourceFiles,
+    UnresolvableSource,
+    stat_file,
+)
+from customlabels.services.sql_helpers import driver_values, insert_rows
 
 BATCH = 256
+# A batch whose images all need no analysis (known files, known objects) is only rows to
+# write, which costs less per line in bigger transactions: the next batch doubles, up to this.
+MAX_BATCH = 4096
+# An entry row as _insert_entries builds it (the flags in the order of _flag_values).
+ENTRY_COLUMNS = [
+    "id",
+    "dataset_id",
+    "source_ref",
+    "asset_id",
+    "version",
+    "has_boxes",
+    "no_objects",
+    "is_labeled",
+    "has_errors",
+    "issues",
+    "raw_line",
+    "created_at",
+    "updated_at",
+]
+LABEL_COLUMNS = ["entry_id", "label_id", "dataset_id"]
+BOX_COLUMNS = ["entry_id", "dataset_id", "label_id", "left", "top", "width", "height"]
 # Codes after which the line names no image we could read.
 NO_IMAGE_CODES = {
     "ERROR_INVALID_JSON_LINE",
@@ -70,6 +100,11 @@ class Candidate:
     # it changed since. Candidates with one fingerprint share one download.
     fetch: Callable[[], bytes] | None = None
     source_key: str | None = None
+    # Its source-ref was on a line of an earlier batch of this import (so it may be stored).
+    repeated: bool = False
+    # The local file of the source-ref, or why there is none, when a reader found it ahead
+    # (services.readahead); None: the importer finds it.
+    local: LocalFile | UnresolvableSource | None = None
 
     def add_issue(self, code: str, message: str, severity: str = "ERROR") -> None:
         self.record.issues.append(EntryIssue(code, message, severity))  # type: ignore[arg-type]
@@ -153,6 +188,8 @@ class Ingestor:
         self.project_id = project_id
         self.progress = progress
         self.root = root
+        # Resolves source-refs under the root with the root's and folders' real paths cached.
+        self._files = SourceFiles(root)
         self.summary = IngestSummary()
         self._label_ids: dict[str, int] = {}
         self._seen: dict[str, int] = {}
@@ -162,14 +199,27 @@ class Ingestor:
         self._cpu = threading.Semaphore(max(1, ctx.settings.import_workers))
         self._inflight: dict[str, Future[Any]] = {}
         self._sizes: dict[str, int] = {}  # remote fingerprint -> byte size
+        self._batch_size = BATCH
+        # Whether the dataset held no entries but those this import created (None: not
+        # known yet); then only repeated source-refs need looking up before writing.
+        self._fresh: bool | None = None
+        self._created = 0
 
     # -- public ---------------------------------------------------------------------------
 
     def run(self, items: Iterable[ImportRecord | Candidate]) -> IngestSummary:
+        with _bulk_gc():
+            return self._run(items)
+
+    def _run(self, items: Iterable[ImportRecord | Candidate]) -> IngestSummary:
         try:
             pending: list[Candidate] | None = None
-            for batch in _batches(items, BATCH):
+            for batch in _batches(items, lambda: self._batch_size):
                 prepared = self._prepare(batch)
+                if any(c.future is not None for c in prepared):
+                    self._batch_size = BATCH  # images to analyse: keep the pipeline short
+                else:
+                    self._batch_size = min(self._batch_size * 2, MAX_BATCH)
                 if pending is not None:
                     self._finish(pending)
                 pending = prepared
@@ -186,18 +236,24 @@ class Ingestor:
 
     def _prepare(self, batch: list[Candidate]) -> list[Candidate]:
         latest: dict[str, Candidate] = {}
+        seen = self._seen
         for cand in batch:
-            ref = cand.record.source_ref
-            line = cand.record.line_number or 0
-            if ref in self._seen:
+            record = cand.record
+            ref = record.source_ref
+            line = record.line_number or 0
+            if ref in seen:
+                if ref not in latest:
+                    cand.repeated = True  # seen in an earlier batch
+                else:
+                    cand.repeated = latest[ref].repeated
                 cand.add_issue(
                     "WARNING_DUPLICATE_SOURCE_REF",
-                    f"line {line} repeats the source-ref of line {self._seen[ref]}; "
+                    f"line {line} repeats the source-ref of line {seen[ref]}; "
                     "the later line was kept",
                     "WARNING",
                 )
             latest[ref] = cand
-            self._seen[ref] = line
+            seen[ref] = line
         kept = list(latest.values())
         if self.progress is not None and len(kept) < len(batch):
             self.progress.advance(len(batch) - len(kept))  # repeated lines are done too
@@ -219,14 +275,20 @@ class Ingestor:
             return
         if cand.asset is not None or cand.data is not None:
             return
-        if any(i.code in NO_IMAGE_CODES for i in record.issues):
+        if record.issues and any(i.code in NO_IMAGE_CODES for i in record.issues):
             return
-        try:
-            path = record.local_path or resolve_source_ref(record.source_ref, self.root)
-            local = stat_file(path)
-        except UnresolvableSource as exc:
+        local = cand.local
+        if local is None:
+            try:
+                if record.local_path:
+                    local = stat_file(record.local_path)
+                else:
+                    local = self._files.locate(record.source_ref)
+            except UnresolvableSource as exc:
+                local = exc
+        if isinstance(local, UnresolvableSource):
             # Decided in _reuse_known: an update of an entry we already hold needs no file.
-            cand.unresolved = (exc.code, str(exc))
+            cand.unresolved = (local.code, str(local))
             return
         if local.byte_size > self.ctx.settings.max_image_bytes:
             cand.add_issue(
@@ -372,52 +434,35 @@ class Ingestor:
                     )
             remember_sources(session, sources)
             for cand in batch:
-                _place_boxes(cand)
+                if cand.record.boxes:
+                    _place_boxes(cand)
             self._write_entries(session, batch)
-        errors = sum(1 for c in batch if c.record.has_errors)
+        errors = sum(1 for c in batch if c.record.issues and c.record.has_errors)
         self.summary.with_errors += errors
         if self.progress is not None:
             self.progress.advance(len(batch), errors)
 
     def _write_entries(self, session: Session, batch: list[Candidate]) -> None:
-        names = {n for c in batch for n in c.record.labels} | {
-            b.label for c in batch for b in c.record.boxes
-        }
-        missing = names - set(self._label_ids)
-        if missing:
-            self._label_ids.update(ensure_labels(session, self.project_id, missing))
-        self.summary.labels |= names
-        refs = [c.record.source_ref for c in batch]
-        existing = dict(
-            session.execute(
-                select(Entry.source_ref, Entry.id).where(
-                    Entry.dataset_id == self.dataset_id, Entry.source_ref.in_(refs)
-                )
-            ).all()
-        )
+        existing = self._existing_entries(session, batch)
         now = utcnow()
         before = stats.contribution(session, list(existing.values()))
         if existing:
             old_ids = list(existing.values())
             session.execute(delete(EntryLabel).where(EntryLabel.entry_id.in_(old_ids)))
             session.execute(delete(Box).where(Box.entry_id.in_(old_ids)))
-        rows_new, rows_old = [], []
-        for cand in batch:
-            row = self._entry_row(cand)
+        d = self.dataset_id
+        flags = [_flag_values(cand.record) for cand in batch]
+        rows_old = []
+        new: list[tuple[Candidate, tuple[bool, bool, bool, bool]]] = []
+        for cand, row_flags in zip(batch, flags, strict=True):
             if cand.record.source_ref in existing:
+                row = self._entry_row(cand)
                 row["id"] = existing[cand.record.source_ref]
+                row["updated_at"] = now
                 rows_old.append(row)
             else:
-                row.update(
-                    dataset_id=self.dataset_id,
-                    source_ref=cand.record.source_ref,
-                    version=1,
-                    created_at=now,
-                )
-                rows_new.append(row)
+                new.append((cand, row_flags))
         if rows_old:
-            for row in rows_old:
-                row["updated_at"] = now
             session.execute(update(Entry), rows_old)
             session.execute(
                 update(Entry)
@@ -425,81 +470,214 @@ class Ingestor:
                 .values(version=Entry.version + 1)
                 .execution_options(synchronize_session=False)
             )
-        if rows_new:
-            for row in rows_new:
-                row["updated_at"] = now
-            created = session.execute(
-                insert(Entry).returning(Entry.id, Entry.source_ref, sort_by_parameter_order=True),
-                rows_new,
-            ).all()
-            existing.update({ref: entry_id for entry_id, ref in created})
-        label_rows, box_rows = [], []
+        if new:
+            self._insert_entries(session, new, now, existing)
+        try:
+            label_rows, box_rows = self._label_and_box_rows(batch, existing)
+        except KeyError:  # names the import has not used yet
+            names = {n for c in batch for n in c.record.labels} | {
+                b.label for c in batch for b in c.record.boxes
+            }
+            missing = names - set(self._label_ids)
+            self._label_ids.update(ensure_labels(session, self.project_id, missing))
+            # Every name the import uses enters _label_ids here once: these are its labels.
+            self.summary.labels |= missing
+            label_rows, box_rows = self._label_and_box_rows(batch, existing)
+        # What the batch's entries add to the counters, counted from the rows written.
         after = stats.Contribution()
-        d = self.dataset_id
-        for cand in batch:
-            entry_id = existing[cand.record.source_ref]
-            record = cand.record
-            for name in dict.fromkeys(record.labels):
-                label_id = self._label_ids[name]
-                label_rows.append({"entry_id": entry_id, "label_id": label_id, "dataset_id": d})
-                after.labels[(d, label_id, "entries")] += 1
-            for box in record.boxes:
-                label_id = self._label_ids[box.label]
-                box_rows.append(
-                    {
-                        "entry_id": entry_id,
-                        "dataset_id": d,
-                        "label_id": label_id,
-                        "left": box.left,
-                        "top": box.top,
-                        "width": box.width,
-                        "height": box.height,
-                    }
-                )
-                after.labels[(d, label_id, "boxes")] += 1
-            row_flags = self._flags(cand)
-            after.datasets[(d, "entries")] += 1
-            after.datasets[(d, "labeled")] += int(row_flags["is_labeled"])
-            after.datasets[(d, "errors")] += int(row_flags["has_errors"])
-        if label_rows:
-            session.execute(insert(EntryLabel), label_rows)
-        if box_rows:
-            session.execute(insert(Box), box_rows)
+        after.datasets[(d, "entries")] = len(batch)
+        after.datasets[(d, "labeled")] = sum(f[2] for f in flags)
+        after.datasets[(d, "errors")] = sum(f[3] for f in flags)
+        for label_id, count in Counter(r[1] for r in label_rows).items():
+            after.labels[(d, label_id, "entries")] = count
+        for label_id, count in Counter(r[2] for r in box_rows).items():
+            after.labels[(d, label_id, "boxes")] = count
+        insert_rows(session, EntryLabel.__table__, LABEL_COLUMNS, label_rows)
+        insert_rows(session, Box.__table__, BOX_COLUMNS, box_rows)
         stats.apply_delta(session, before, after)
         self.summary.entries += len(batch)
-        self.summary.created += len(rows_new)
+        self.summary.created += len(new)
         self.summary.updated += len(rows_old)
+
+    def _label_and_box_rows(
+        self, batch: list[Candidate], entry_ids: dict[str, int]
+    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int, float, float, float, float]]]:
+        """entry_labels and boxes rows of the batch; KeyError for a label without an id."""
+        d, label_ids = self.dataset_id, self._label_ids
+        label_rows: list[tuple[int, int, int]] = []
+        box_rows: list[tuple[int, int, int, float, float, float, float]] = []
+        for cand in batch:
+            record = cand.record
+            entry_id = entry_ids[record.source_ref]
+            labels = record.labels
+            if len(labels) == 1:
+                label_rows.append((entry_id, label_ids[labels[0]], d))
+            elif labels:
+                label_rows.extend((entry_id, label_ids[n], d) for n in dict.fromkeys(labels))
+            for box in record.boxes:
+                box_rows.append(
+                    (entry_id, d, label_ids[box.label], box.left, box.top, box.width, box.height)
+                )
+        return label_rows, box_rows
+
+    def _existing_entries(self, session: Session, batch: list[Candidate]) -> dict[str, int]:
+        """source_ref -> id of the batch's entries the dataset holds already."""
+        d = self.dataset_id
+        if self._fresh is None:
+            self._fresh = (
+                session.execute(select(Entry.id).where(Entry.dataset_id == d).limit(1)).first()
+                is None
+            )
+        elif self._fresh:
+            # Still only ours? The counter moves with every write of entries, in its
+            # transaction; any other writer (an upload, a split) makes it differ.
+            count = session.scalar(select(Dataset.entry_count).where(Dataset.id == d))
+            self._fresh = count == self._created
+        if self._fresh:
+            refs = [c.record.source_ref for c in batch if c.repeated]
+        else:
+            refs = [c.record.source_ref for c in batch]
+        if not refs:
+            return {}
+        rows = session.execute(_EXISTING, {"dataset_id": d, "refs": refs}).all()
+        return {ref: entry_id for ref, entry_id in rows}
+
+    def _insert_entries(
+        self,
+        session: Session,
+        new: list[tuple[Candidate, tuple[bool, bool, bool, bool]]],
+        now: Any,
+        ids_by_ref: dict[str, int],
+    ) -> None:
+        """INSERT the new entries with ids taken up front, adding them to ``ids_by_ref``."""
+        columns = Entry.__table__.c
+        to_json = driver_values(session, columns.issues)
+        stamp = driver_values(session, columns.created_at)(now)
+        no_issues = to_json([])
+        d = self.dataset_id
+        rows = []
+        for entry_id, (cand, f) in zip(_new_entry_ids(session, len(new)), new, strict=True):
+            record = cand.record
+            ids_by_ref[record.source_ref] = entry_id
+            asset = cand.asset
+            rows.append(
+                (
+                    entry_id,
+                    d,
+                    record.source_ref,
+                    asset.id if asset is not None else None,
+                    1,
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3],
+                    to_json(_issue_dicts(record)) if record.issues else no_issues,
+                    record.raw_line,
+                    stamp,
+                    stamp,
+                )
+            )
+        insert_rows(session, Entry.__table__, ENTRY_COLUMNS, rows)
+        self._created += len(rows)
 
     @staticmethod
     def _flags(cand: Candidate) -> dict[str, bool]:
-        record = cand.record
-        # A detection line with an empty annotations list is labelled: it shows no objects.
-        no_objects = (
-            not record.boxes
-            and not record.labels
-            and (
-                record.is_labeled is True
-                or any(i.code == "WARNING_NO_ANNOTATIONS" for i in record.issues)
-            )
-        )
+        has_boxes, no_objects, is_labeled, has_errors = _flag_values(cand.record)
         return {
-            "has_boxes": bool(record.boxes),
+            "has_boxes": has_boxes,
             "no_objects": no_objects,
-            "is_labeled": bool(record.labels or record.boxes or no_objects),
-            "has_errors": record.has_errors,
+            "is_labeled": is_labeled,
+            "has_errors": has_errors,
         }
 
     def _entry_row(self, cand: Candidate) -> dict[str, Any]:
         record = cand.record
         return {
             "asset_id": cand.asset.id if cand.asset else None,
-            "issues": [
-                {"code": i.code, "message": i.message, "severity": i.severity}
-                for i in record.issues
-            ],
+            "issues": _issue_dicts(record),
             "raw_line": record.raw_line,
             **self._flags(cand),
         }
+
+
+_EXISTING = select(Entry.source_ref, Entry.id).where(
+    Entry.dataset_id == bindparam("dataset_id"),
+    Entry.source_ref.in_(bindparam("refs", expanding=True)),
+)
+
+
+def _flag_values(record: ImportRecord) -> tuple[bool, bool, bool, bool]:
+    """The entry flags of a record: has_boxes, no_objects, is_labeled, has_errors."""
+    issues = record.issues
+    if record.boxes or record.labels:
+        return bool(record.boxes), False, True, bool(issues) and record.has_errors
+    # A detection line with an empty annotations list is labelled: it shows no objects.
+    no_objects = record.is_labeled is True or any(
+        i.code == "WARNING_NO_ANNOTATIONS" for i in issues
+    )
+    return False, no_objects, no_objects, bool(issues) and record.has_errors
+
+
+def _issue_dicts(record: ImportRecord) -> list[dict[str, str]]:
+    return [{"code": i.code, "message": i.message, "severity": i.severity} for i in record.issues]
+
+
+def _new_entry_ids(session: Session, count: int) -> list[int]:
+    """Ids for ``count`` new entries, taken before inserting them (no RETURNING to match).
+
+    SQLite: the next rowids, as SQLite would pick them (max + 1, no AUTOINCREMENT); the
+    write transaction holds the database's only write lock, so nobody takes them meanwhile.
+    PostgreSQL: drawn from the column's sequence, which no concurrent writer gets again.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        top = session.scalar(select(func.max(Entry.id))) or 0
+        return list(range(top + 1, top + 1 + count))
+    return list(
+        session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('entries', 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"count": count},
+        )
+    )
+
+
+_gc_lock = threading.Lock()
+_gc_imports = 0
+_gc_thresholds = gc.get_threshold()
+# Allocations between young collections while an import runs (the default is 700).
+IMPORT_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def _bulk_gc() -> Iterator[None]:
+    """Collect garbage the way a bulk load needs, while imports run.
+
+    A batch of thousands of records lives until it is written. With the default settings
+    each young collection finds it alive and moves it to an older generation, and the
+    oldest one fills up so fast that a full collection (walking every object of the
+    process: modules, SQLAlchemy's metadata, ~100,000) runs every few thousand lines: a
+    quarter of a big import's time. So: ``gc.freeze()`` sets the objects that exist before
+    the import aside (they are still freed by reference counting), and young collections
+    wait for 100,000 allocations instead of 700. Both are undone when the last running
+    import ends; garbage without cycles is freed at once as always.
+    """
+    global _gc_imports, _gc_thresholds
+    with _gc_lock:
+        if _gc_imports == 0:
+            gc.freeze()
+            _gc_thresholds = gc.get_threshold()
+            gc.set_threshold(max(IMPORT_GC_THRESHOLD, _gc_thresholds[0]), *_gc_thresholds[1:])
+        _gc_imports += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_imports -= 1
+            if _gc_imports == 0:
+                gc.set_threshold(*_gc_thresholds)
+                gc.unfreeze()
 
 
 def _asset_dims(session: Session, ids: set[int]) -> dict[int, AssetDims]:
@@ -548,7 +726,10 @@ def _place_boxes(cand: Candidate) -> None:
                 f"{box.height:g}) lies outside the {asset.width}x{asset.height} image; dropped",
             )
             continue
-        placed.append(RecordBox(box.label, left, top, width, height))
+        if left == box.left and top == box.top and width == box.width and height == box.height:
+            placed.append(box)  # already upright pixels (orientation 1): no copy
+        else:
+            placed.append(RecordBox(box.label, left, top, width, height))
     record.boxes = placed
 
 
@@ -557,6 +738,8 @@ def _raw_frame_box(cand: Candidate, box: RecordBox) -> tuple[float, float, float
     assert asset is not None
     size = record.image_size
     raw = (asset.raw_width, asset.raw_height)
+    if asset.orientation == 1 and (size is None or size == raw):
+        return box.left, box.top, box.width, box.height  # the raw frame is upright
     upright = (asset.width, asset.height)
     if size is not None and size != raw and size == upright:
         return box.left, box.top, box.width, box.height
@@ -572,12 +755,17 @@ def _raw_frame_box(cand: Candidate, box: RecordBox) -> tuple[float, float, float
     return raw_to_upright_box(box.left, box.top, box.width, box.height, asset.orientation, *raw)
 
 
-def _batches(items: Iterable[ImportRecord | Candidate], size: int) -> Iterator[list[Candidate]]:
+def _batches(
+    items: Iterable[ImportRecord | Candidate], size: Callable[[], int]
+) -> Iterator[list[Candidate]]:
+    """Batches of candidates, each as long as ``size()`` says when it starts."""
     batch: list[Candidate] = []
+    limit = size()
     for item in items:
         batch.append(item if isinstance(item, Candidate) else Candidate(item))
-        if len(batch) >= size:
+        if len(batch) >= limit:
             yield batch
             batch = []
+            limit = size()
     if batch:
         yield batch

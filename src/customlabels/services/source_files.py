@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
-from dataclasses import dataclass
+import stat
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
-from customlabels.formats.paths import PathOutsideRoot, is_inside, resolve_under_root
+from customlabels.formats.paths import PathOutsideRoot, RootResolver
 
 
 class UnresolvableSource(ValueError):
@@ -18,22 +20,33 @@ class UnresolvableSource(ValueError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class LocalFile:
+class LocalFile(NamedTuple):
+    """A regular file found for a source-ref (a tuple: made by the million in imports)."""
+
     path: str
     byte_size: int
     # Changes when the file's content may have changed: size, mtime and inode.
     fingerprint: str
 
 
-def stat_file(path: str) -> LocalFile:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise UnresolvableSource("ERROR_INVALID_IMAGE", f"file {path!r} does not exist") from None
-    except OSError as exc:
-        raise UnresolvableSource("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc}") from None
-    if not os.path.isfile(path):
+# Errors after which a path simply does not exist (what Path.exists() says False to).
+_MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def stat_file(path: str, st: os.stat_result | None = None) -> LocalFile:
+    """The regular file at ``path``; ``st`` is its ``stat`` when the caller has it already."""
+    if st is None:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise UnresolvableSource(
+                "ERROR_INVALID_IMAGE", f"file {path!r} does not exist"
+            ) from None
+        except OSError as exc:
+            raise UnresolvableSource(
+                "ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc}"
+            ) from None
+    if not stat.S_ISREG(st.st_mode):
         raise UnresolvableSource("ERROR_INVALID_IMAGE", f"{path!r} is not a file")
     return LocalFile(path, st.st_size, f"{st.st_size}:{st.st_mtime_ns}:{st.st_dev}:{st.st_ino}")
 
@@ -45,34 +58,66 @@ def resolve_source_ref(source_ref: str, root: Path | None) -> str:
     path as ``root/path``; ``file:///abs`` must lie inside root. Anything leaving the root
     (``..``, absolute paths, symlinks out of it) is refused.
     """
-    if root is None:
-        raise UnresolvableSource(
-            "ERROR_INVALID_IMAGE", f"no root folder given to find {source_ref!r} in"
-        )
-    try:
-        if source_ref.startswith("s3://"):
-            bucket_and_key = source_ref.removeprefix("s3://")
-            bucket, _, key = bucket_and_key.partition("/")
-            candidates = [bucket_and_key, key] if key else [bucket_and_key]
-            for candidate in candidates:
-                path = resolve_under_root(root, unquote(candidate))
-                if path.exists():
-                    return str(path)
+    return SourceFiles(root).resolve(source_ref)[0]
+
+
+class SourceFiles:
+    """Finds the files source-refs name under one root, for a whole import.
+
+    ``locate`` is ``stat_file(resolve_source_ref(ref, root))`` at the cost of about one
+    ``lstat`` per file: the root's and each folder's real path are computed once.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._resolver = RootResolver(root) if root is not None else None
+
+    def locate(self, source_ref: str) -> LocalFile:
+        """The regular file ``source_ref`` names, or UnresolvableSource saying why not."""
+        return stat_file(*self.resolve(source_ref))
+
+    def resolve(self, source_ref: str) -> tuple[str, os.stat_result | None]:
+        """The real path ``source_ref`` names, and its ``stat`` when that was learnt on the way."""
+        resolver = self._resolver
+        if resolver is None:
             raise UnresolvableSource(
-                "ERROR_INVALID_IMAGE",
-                f"{source_ref!r} is not under {str(root)!r} (looked for "
-                f"{' and '.join(repr(c) for c in candidates)})",
+                "ERROR_INVALID_IMAGE", f"no root folder given to find {source_ref!r} in"
             )
-        if source_ref.startswith("file://"):
-            path = Path(source_ref.removeprefix("file://"))
-            if not is_inside(root, path):
-                raise PathOutsideRoot(f"{source_ref!r} lies outside the root {str(root)!r}")
-            return str(path.resolve())
-        if "://" in source_ref:
-            raise UnresolvableSource(
-                "ERROR_INVALID_SOURCE_REF_FORMAT",
-                f"cannot read {source_ref!r} from a local root",
-            )
-        return str(resolve_under_root(root, source_ref))
-    except PathOutsideRoot as exc:
-        raise UnresolvableSource("ERROR_INVALID_SOURCE_REF_FORMAT", str(exc)) from None
+        root = resolver.root
+        try:
+            if source_ref.startswith("s3://"):
+                bucket_and_key = source_ref.removeprefix("s3://")
+                bucket, _, key = bucket_and_key.partition("/")
+                candidates = [bucket_and_key, key] if key else [bucket_and_key]
+                for candidate in candidates:
+                    path, st = resolver.resolve(unquote(candidate))
+                    if st is None:
+                        try:
+                            st = os.stat(path)
+                        except OSError as exc:
+                            if exc.errno in _MISSING_ERRNOS:
+                                continue
+                            raise UnresolvableSource(
+                                "ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc}"
+                            ) from None
+                    return path, st
+                raise UnresolvableSource(
+                    "ERROR_INVALID_IMAGE",
+                    f"{source_ref!r} is not under {str(root)!r} (looked for "
+                    f"{' and '.join(repr(c) for c in candidates)})",
+                )
+            if source_ref.startswith("file://"):
+                # Joined, not normalised: ".." must apply after the symlinks before it.
+                path = os.path.join(os.getcwd(), Path(source_ref.removeprefix("file://")))
+                real, st = resolver.real_path(path)
+                if not resolver.contains(real):
+                    raise PathOutsideRoot(f"{source_ref!r} lies outside the root {str(root)!r}")
+                return real, st
+            if "://" in source_ref:
+                raise UnresolvableSource(
+                    "ERROR_INVALID_SOURCE_REF_FORMAT",
+                    f"cannot read {source_ref!r} from a local root",
+                )
+            return resolver.resolve(source_ref)
+        except PathOutsideRoot as exc:
+            raise UnresolvableSource("ERROR_INVALID_SOURCE_REF_FORMAT", str(exc)) from None

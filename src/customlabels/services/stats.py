@@ -3,7 +3,9 @@
 Every write that touches entries follows one pattern, so the counters can't drift:
 ``before = contribution(ids)``, change rows, ``refresh_entry_flags(ids)``,
 ``after = contribution(ids)``, ``apply_delta(before, after)``. The counters make
-DescribeDataset and ListDatasetLabels one small read at any dataset size.
+DescribeDataset and ListDatasetLabels one small read at any dataset size. Imports
+(services.ingest) count ``after`` from the rows they have just written instead of reading
+them back, in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Integer, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Box, Dataset, DatasetLabelStat, Entry, EntryLabel
@@ -82,6 +87,7 @@ def apply_delta(session: Session, before: Contribution, after: Contribution) -> 
             )
         )
     label_keys = {(d, lab) for d, lab, _ in set(before.labels) | set(after.labels)}
+    rows = []
     for dataset_id, label_id in label_keys:
         d_entries = (
             after.labels[(dataset_id, label_id, "entries")]
@@ -91,25 +97,34 @@ def apply_delta(session: Session, before: Contribution, after: Contribution) -> 
             after.labels[(dataset_id, label_id, "boxes")]
             - before.labels[(dataset_id, label_id, "boxes")]
         )
-        if not d_entries and not d_boxes:
-            continue
-        changed = session.execute(
-            update(DatasetLabelStat)
-            .where(DatasetLabelStat.dataset_id == dataset_id, DatasetLabelStat.label_id == label_id)
-            .values(
-                entry_count=DatasetLabelStat.entry_count + d_entries,
-                box_count=DatasetLabelStat.box_count + d_boxes,
+        if d_entries or d_boxes:
+            rows.append(
+                {
+                    "dataset_id": dataset_id,
+                    "label_id": label_id,
+                    "entry_count": d_entries,
+                    "box_count": d_boxes,
+                }
             )
-        ).rowcount
-        if not changed:
-            session.execute(
-                insert(DatasetLabelStat).values(
-                    dataset_id=dataset_id,
-                    label_id=label_id,
-                    entry_count=d_entries,
-                    box_count=d_boxes,
-                )
-            )
+    if rows:
+        # One statement for all labels: add to the row, or create it with the difference.
+        statement = _add_to_label_stats(session.get_bind().dialect.name)
+        session.execute(statement, sorted(rows, key=lambda r: (r["dataset_id"], r["label_id"])))
+
+
+@lru_cache(maxsize=4)
+def _add_to_label_stats(dialect_name: str) -> Any:
+    """INSERT a dataset_label_stats row, or add its counts to the existing one."""
+    module = sqlite if dialect_name == "sqlite" else postgresql
+    table = DatasetLabelStat.__table__
+    statement = module.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["dataset_id", "label_id"],
+        set_={
+            "entry_count": table.c.entry_count + statement.excluded.entry_count,
+            "box_count": table.c.box_count + statement.excluded.box_count,
+        },
+    )
 
 
 def refresh_entry_flags(session: Session, entry_ids: Sequence[int]) -> None:
