@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         default=2,
         description="Threads that hash, decode and thumbnail images during an import.",
     )
+    import_pool: Literal["auto", "threads", "processes"] = Field(
+        default="auto",
+        description="Where imports analyse local files: processes for big imports (auto), "
+        "always threads, or always processes.",
+    )
     page_size_max: int = Field(
         default=1000,
         description="Largest page of entries a client may ask for.",

@@ -16,9 +16,12 @@ from customlabels.services.sql_helpers import insert_ignoring_conflicts, upsert
 from customlabels.storage.protocol import asset_key, thumbnail_key
 
 
-def put_blobs(ctx: Context, items: Sequence[tuple[Analysed, bytes]]) -> None:
-    """Write the bytes first: a crash then leaves at worst an unreferenced blob."""
-    blobs = [(asset_key(analysed.sha256), data) for analysed, data in items]
+def put_blobs(ctx: Context, items: Sequence[tuple[Analysed, bytes | None]]) -> None:
+    """Write the bytes first: a crash then leaves at worst an unreferenced blob.
+
+    ``None`` bytes were already written to the store (by an import's worker process).
+    """
+    blobs = [(asset_key(analysed.sha256), data) for analysed, data in items if data is not None]
     if ctx.settings.thumbnails_in_store:
         blobs += [(thumbnail_key(analysed.sha256), analysed.thumbnail) for analysed, _ in items]
     # Remote stores (S3) upload a batch concurrently; local ones write one by one.

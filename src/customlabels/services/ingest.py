@@ -29,6 +29,7 @@ from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.imaging import Analysed, InvalidImage, analyse_file, analyse_image
 from customlabels.imaging.orientation import raw_to_upright_box
 from customlabels.services import stats
+from customlabels.services.analysis_pool import process_pool
 from customlabels.services.assets import insert_assets, known_sources, put_blobs, remember_sources
 from customlabels.services.context import Context
 from customlabels.services.jobs import Progress
@@ -40,8 +41,12 @@ from customlabels.services.source_files import (
     stat_file,
 )
 from customlabels.services.sql_helpers import driver_values, insert_rows
+from customlabels.storage.local import LocalBlobStore
+from customlabels.storage.protocol import asset_key
 
 BATCH = 256
+# Local files in the first batch from which the analysis moves to processes (import_pool=auto).
+PROCESS_POOL_MIN_FILES = 64
 # A batch whose images all need no analysis (known files, known objects) is only rows to
 # write, which costs less per line in bigger transactions: the next batch doubles, up to this.
 MAX_BATCH = 4096
@@ -142,6 +147,22 @@ def _analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
         return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
 
 
+def _analyse_and_store(
+    path: str, store_root: str, size: int, max_pixels: int, max_bytes: int
+) -> Any:
+    """In a worker process: analyse a file and write its bytes to the local store there.
+
+    Sending every image's bytes back to the importing process through a pipe cost it more
+    kernel time than the analysis itself; only the small analysis result travels now.
+    """
+    outcome = _analyse_path(path, size, max_pixels, max_bytes)
+    if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], bytes):
+        analysed, data = outcome
+        LocalBlobStore(Path(store_root)).put(asset_key(analysed.sha256), data)
+        return analysed, None
+    return outcome
+
+
 def _fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:
     """Download on a pool thread, then analyse holding one of ``import_workers`` CPU slots."""
     try:
@@ -195,6 +216,7 @@ class Ingestor:
         self._seen: dict[str, int] = {}
         self._by_fingerprint: dict[str, AssetDims] = {}
         self._executor: Executor | None = None
+        self._use_processes: bool | None = None
         self._downloads: Executor | None = None
         self._cpu = threading.Semaphore(max(1, ctx.settings.import_workers))
         self._inflight: dict[str, Future[Any]] = {}
@@ -260,11 +282,18 @@ class Ingestor:
         for cand in kept:
             self._locate(cand)
         self._reuse_known(kept)
-        for cand in kept:
-            if cand.asset is None and (
-                cand.path or cand.data is not None or cand.fetch is not None
-            ):
-                self._start_analysis(cand)
+        todo = [
+            cand
+            for cand in kept
+            if cand.asset is None and (cand.path or cand.data is not None or cand.fetch is not None)
+        ]
+        if self._use_processes is None and todo:
+            # Decided on the first batch with work: a process start only pays off for many files.
+            mode = self.ctx.settings.import_pool
+            many = sum(1 for c in todo if c.path and c.fetch is None) >= PROCESS_POOL_MIN_FILES
+            self._use_processes = mode == "processes" or (mode == "auto" and many)
+        for cand in todo:
+            self._start_analysis(cand)
         return kept
 
     def _locate(self, cand: Candidate) -> None:
@@ -348,8 +377,8 @@ class Ingestor:
         settings = self.ctx.settings
         args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
         if self._executor is None:
-            # Threads, not processes: hashing, decoding and resizing release the GIL, and
-            # the image bytes need no copying between processes.
+            # Threads for small imports, uploads and downloads (no process start, no copy of
+            # the bytes); local files of a big import go to processes (analysis_pool).
             self._executor = ThreadPoolExecutor(max(1, settings.import_workers))
         if cand.fetch is not None:
             shared = self._inflight.get(cand.fingerprint or "")
@@ -367,6 +396,13 @@ class Ingestor:
                 self._inflight[cand.fingerprint] = cand.future
         elif cand.data is not None:
             cand.future = self._executor.submit(_analyse_bytes, cand.data, *args)
+        elif self._use_processes:
+            pool = process_pool(max(1, settings.import_workers))
+            if isinstance(self.ctx.blobs, LocalBlobStore):
+                root = str(self.ctx.blobs.root)
+                cand.future = pool.submit(_analyse_and_store, cand.path, root, *args)
+            else:
+                cand.future = pool.submit(_analyse_path, cand.path, *args)
         else:
             cand.future = self._executor.submit(_analyse_path, cand.path, *args)
 

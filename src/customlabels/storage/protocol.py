@@ -24,10 +24,15 @@ class BlobStore(Protocol):
 
 
 def asset_key(sha256: str) -> str:
-    """The key of an asset's original bytes, fanned out so no directory grows too big."""
-    return f"assets/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    """The key of an asset's original bytes, fanned out over 256 folders.
+
+    One level, not two: with 65,536 folders almost every new image made a folder of its own
+    on a local disk, which cost as much as writing the image (a million images still give
+    only ~4,000 files a folder).
+    """
+    return f"assets/{sha256[:2]}/{sha256}"
 
 
 def thumbnail_key(sha256: str) -> str:
     """The key of an asset's thumbnail, when thumbnails are kept in the store (not the DB)."""
-    return f"thumbnails/{sha256[:2]}/{sha256[2:4]}/{sha256}.jpg"
+    return f"thumbnails/{sha256[:2]}/{sha256}.jpg"
