@@ -18,13 +18,9 @@ PHOTOS = [
     ("shoes/test/canvasshoes/26.jpg", "JPEG", (330, 187)),
 ]
 
-pytestmark = pytest.mark.skipif(
-    not DATASETS.is_dir(), reason="shared/datasets is not checked out beside the repository"
-)
-
-
 @pytest.mark.parametrize(("relative", "fmt", "size"), PHOTOS, ids=[p[0] for p in PHOTOS])
 def test_real_photo_is_hashed_described_and_thumbnailed(relative, fmt, size):
+    assert DATASETS.is_dir(), f"the shared test photos are missing: expected {DATASETS}"
     path = DATASETS / relative
     analysed, data = analyse_file(str(path), 256, 100_000_000, 15_000_000)
     assert analysed.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,12 +9,10 @@ is never held for long.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from customlabels.imaging.orientation import raw_to_upright_box
 from customlabels.services import stats
 from customlabels.services.analysis_pool import process_pool
 from customlabels.services.assets import insert_assets, known_sources, put_blobs, remember_sources
+from customlabels.services.bulk_gc import bulk_gc
 from customlabels.services.context import Context
 from customlabels.services.jobs import Progress
 from customlabels.services.labels import ensure_labels
@@ -230,7 +229,7 @@ class Ingestor:
     # -- public ---------------------------------------------------------------------------
 
     def run(self, items: Iterable[ImportRecord | Candidate]) -> IngestSummary:
-        with _bulk_gc():
+        with bulk_gc():
             return self._run(items)
 
     def _run(self, items: Iterable[ImportRecord | Candidate]) -> IngestSummary:
@@ -677,43 +676,6 @@ def _new_entry_ids(session: Session, count: int) -> list[int]:
             {"count": count},
         )
     )
-
-
-_gc_lock = threading.Lock()
-_gc_imports = 0
-_gc_thresholds = gc.get_threshold()
-# Allocations between young collections while an import runs (the default is 700).
-IMPORT_GC_THRESHOLD = 100_000
-
-
-@contextmanager
-def _bulk_gc() -> Iterator[None]:
-    """Collect garbage the way a bulk load needs, while imports run.
-
-    A batch of thousands of records lives until it is written. With the default settings
-    each young collection finds it alive and moves it to an older generation, and the
-    oldest one fills up so fast that a full collection (walking every object of the
-    process: modules, SQLAlchemy's metadata, ~100,000) runs every few thousand lines: a
-    quarter of a big import's time. So: ``gc.freeze()`` sets the objects that exist before
-    the import aside (they are still freed by reference counting), and young collections
-    wait for 100,000 allocations instead of 700. Both are undone when the last running
-    import ends; garbage without cycles is freed at once as always.
-    """
-    global _gc_imports, _gc_thresholds
-    with _gc_lock:
-        if _gc_imports == 0:
-            gc.freeze()
-            _gc_thresholds = gc.get_threshold()
-            gc.set_threshold(max(IMPORT_GC_THRESHOLD, _gc_thresholds[0]), *_gc_thresholds[1:])
-        _gc_imports += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_imports -= 1
-            if _gc_imports == 0:
-                gc.set_threshold(*_gc_thresholds)
-                gc.unfreeze()
 
 
 def _asset_dims(session: Session, ids: set[int]) -> dict[int, AssetDims]:

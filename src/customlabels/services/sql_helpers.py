@@ -67,7 +67,10 @@ def insert_rows(
     connection = session.connection()
     dialect = connection.dialect
     if dialect.paramstyle not in ("qmark", "format", "pyformat"):
-        raise NotImplementedError(f"paramstyle {dialect.paramstyle!r}")
+        raise RuntimeError(
+            f"database driver paramstyle {dialect.paramstyle!r} is not supported: "
+            "use SQLite or PostgreSQL through psycopg"
+        )
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
