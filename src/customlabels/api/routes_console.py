@@ -15,7 +15,7 @@ from customlabels.api.deps import Ctx
 from customlabels.api.routes_entries import _filter
 from customlabels.api.schemas import BulkLabels, JobPublic, SourceSpec
 from customlabels.formats.hosted_limits import DEFAULT_LIMITS
-from customlabels.services import assets, console, console_bulk
+from customlabels.services import assets, bulk_changes, console
 from customlabels.services.entry_query import EntryFilter
 
 router = APIRouter(tags=["console"])
@@ -61,7 +61,7 @@ class BulkChangePublic(BaseModel):
     removed: dict[str, list[tuple[int, int]]]
 
     @classmethod
-    def of(cls, change: console_bulk.BulkChange) -> BulkChangePublic:
+    def of(cls, change: bulk_changes.BulkChange) -> BulkChangePublic:
         return cls(matched=change.matched, added=change.added, removed=change.removed)
 
 
@@ -128,7 +128,7 @@ def entry_count(
 @router.post(DATASET + "/bulk-changes", response_model=BulkChangePublic)
 def bulk_change(project: str, dataset_type: str, body: BulkLabels, ctx: Ctx) -> BulkChangePublic:
     """Add/remove labels on a selection, answering what changed so it can be undone."""
-    change = console_bulk.bulk_labels_recorded(
+    change = bulk_changes.bulk_labels_recorded(
         ctx,
         project,
         dataset_type,
@@ -144,7 +144,7 @@ def revert_bulk_change(
     project: str, dataset_type: str, body: BulkRevert, ctx: Ctx
 ) -> BulkChangePublic:
     """Undo a bulk change: give back the ``added`` and ``removed`` it answered."""
-    change = console_bulk.revert_bulk(ctx, project, dataset_type, body.added, body.removed)
+    change = bulk_changes.revert_bulk(ctx, project, dataset_type, body.added, body.removed)
     return BulkChangePublic.of(change)
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Asset, Box, Entry, EntryLabel, Label, utcnow
+from customlabels.db.tables import Asset, Box, Entry, EntryLabel, utcnow
 from customlabels.errors import EntryNotFound, InvalidInput, VersionConflict
 from customlabels.services import stats
+from customlabels.services.bulk_changes import bulk_labels_recorded, existing_label_ids
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import (
@@ -202,7 +203,7 @@ def edit_entry(
         label_ids = ensure_labels(session, dataset.project_id, names)
         before = stats.contribution(session, [entry.id])
         if remove_labels:
-            gone = _existing_ids(session, dataset.project_id, remove_labels)
+            gone = existing_label_ids(session, dataset.project_id, remove_labels)
             session.execute(
                 delete(EntryLabel).where(
                     EntryLabel.entry_id == entry.id,
@@ -261,16 +262,6 @@ def edit_entry(
         return load_entries(session, [entry.id])[0]
 
 
-def _existing_ids(session: Session, project_id: int, names: Sequence[str]) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(Label.name, Label.id).where(
-                Label.project_id == project_id, Label.name.in_(list(names))
-            )
-        ).all()
-    )
-
-
 def _require_boxes(session: Session, entry_id: int, box_ids: Sequence[int]) -> None:
     found = session.scalar(
         select(func.count()).where(Box.id.in_(list(box_ids)), Box.entry_id == entry_id)
@@ -293,44 +284,7 @@ def bulk_labels(
     Returns the number of entries matched. Each changed entry's version is bumped, so an
     editor holding an older version learns about the change.
     """
-    if not add and not remove:
-        raise InvalidInput("name at least one label to add or remove")
-    with ctx.db.write() as session:
-        dataset = get_dataset(session, project, type_name)
-        ids = all_matching_ids(session, dataset.id, dataset.project_id, flt)
-        add_ids = ensure_labels(session, dataset.project_id, add)
-        remove_ids = _existing_ids(session, dataset.project_id, remove)
-        for part in stats.chunks(ids):
-            part_ids = list(part)
-            before = stats.contribution(session, part_ids)
-            if remove_ids:
-                session.execute(
-                    delete(EntryLabel).where(
-                        EntryLabel.entry_id.in_(part_ids),
-                        EntryLabel.label_id.in_(list(remove_ids.values())),
-                    )
-                )
-            for label_id in add_ids.values():
-                have = set(
-                    session.scalars(
-                        select(EntryLabel.entry_id).where(
-                            EntryLabel.label_id == label_id, EntryLabel.entry_id.in_(part_ids)
-                        )
-                    )
-                )
-                rows = [
-                    {"entry_id": i, "label_id": label_id, "dataset_id": dataset.id}
-                    for i in part_ids
-                    if i not in have
-                ]
-                if rows:
-                    session.execute(insert(EntryLabel), rows)
-            session.execute(
-                update(Entry)
-                .where(Entry.id.in_(part_ids))
-                .values(version=Entry.version + 1, updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            stats.refresh_entry_flags(session, part_ids)
-            stats.apply_delta(session, before, stats.contribution(session, part_ids))
-        return len(ids)
+    change = bulk_labels_recorded(
+        ctx, project, type_name, flt, add=add, remove=remove, bump_matched=True
+    )
+    return change.matched

@@ -1,7 +1,8 @@
 """Bulk image-level labelling that can be undone.
 
-``bulk_labels_recorded`` changes labels like ``entries.bulk_labels`` and also says exactly
-which entries gained or lost which label; ``revert_bulk`` applies the opposite change to
+``bulk_labels_recorded`` is the one bulk-labelling mechanism (``entries.bulk_labels``, the
+REST contract, calls it too): it changes labels and says exactly which entries gained or
+lost which label; ``revert_bulk`` applies the opposite change to
 those entries only, so an undo never touches an entry that already had the label. Entry
 ids travel as ``[first, last]`` runs: a selection of a million neighbours is a few runs.
 """
@@ -53,7 +54,7 @@ def from_runs(runs: Sequence[Sequence[int]]) -> list[int]:
     return ids
 
 
-def _label_ids(session: Session, project_id: int, names: Iterable[str]) -> dict[str, int]:
+def existing_label_ids(session: Session, project_id: int, names: Iterable[str]) -> dict[str, int]:
     return dict(
         session.execute(
             select(Label.name, Label.id).where(
@@ -70,8 +71,14 @@ def _apply(
     add: dict[str, int],
     remove: dict[str, int],
     change: BulkChange,
+    *,
+    bump_matched: bool = False,
 ) -> None:
-    """Add/remove labels on ``ids`` in chunks, recording who changed, keeping counters."""
+    """Add/remove labels on ``ids`` in chunks, recording who changed, keeping counters.
+
+    Versions move for the entries that changed, or with ``bump_matched`` for every entry
+    of ``ids`` (the REST bulk-labels contract).
+    """
     for part in stats.chunks(list(ids)):
         part_ids = list(part)
         before = stats.contribution(session, part_ids)
@@ -108,6 +115,8 @@ def _apply(
                 )
                 change.added.setdefault(name, []).extend(to_runs(new))
                 touched |= set(new)
+        if bump_matched:
+            touched = set(part_ids)
         if touched:
             # Versions move only for entries that changed, so an open editor of an
             # untouched entry is not told about a conflict that did not happen.
@@ -129,6 +138,7 @@ def bulk_labels_recorded(
     *,
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
+    bump_matched: bool = False,
 ) -> BulkChange:
     """Add and remove image-level labels on every entry matching ``flt``; say what changed."""
     if not add and not remove:
@@ -138,8 +148,8 @@ def bulk_labels_recorded(
         ids = all_matching_ids(session, dataset.id, dataset.project_id, flt)
         change = BulkChange(matched=len(ids))
         add_ids = ensure_labels(session, dataset.project_id, add)
-        remove_ids = _label_ids(session, dataset.project_id, remove)
-        _apply(session, dataset.id, ids, add_ids, remove_ids, change)
+        remove_ids = existing_label_ids(session, dataset.project_id, remove)
+        _apply(session, dataset.id, ids, add_ids, remove_ids, change, bump_matched=bump_matched)
         return change
 
 
@@ -155,7 +165,7 @@ def revert_bulk(
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
         restore = ensure_labels(session, dataset.project_id, removed)
-        known = _label_ids(session, dataset.project_id, added)
+        known = existing_label_ids(session, dataset.project_id, added)
         for name, runs in added.items():
             if name in known:
                 ids = _in_dataset(session, dataset.id, from_runs(runs))
