@@ -40,7 +40,7 @@ from customlabels.formats.image_files import (
     record_for_reference,
     write_file,
 )
-from customlabels.formats.paths import is_inside
+from customlabels.formats.paths import RootResolver, is_inside
 from customlabels.formats.records import ExportItem, ImportRecord
 
 __all__ = [
@@ -173,6 +173,7 @@ class FolderScan(Iterator[ImportRecord]):
         labels_file = root / LABELS_FILE
         if folder_labels and labels_file.is_file():
             self.label_map = _read_labels_file(labels_file)
+        self._resolver = RootResolver(root)
         self._records = self._walk(root, (), set())
 
     def __iter__(self) -> FolderScan:
@@ -224,7 +225,7 @@ class FolderScan(Iterator[ImportRecord]):
                     continue
                 if parts:
                     labels = self._label(parts[0])
-            yield record_for_reference(self.root, relative, labels=labels)
+            yield record_for_reference(self.root, relative, self._resolver, labels=labels)
 
 
 def scan_folder(root: Path, *, folder_labels: bool, folder_depth: int = 1) -> FolderScan:

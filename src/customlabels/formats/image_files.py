@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from customlabels.formats.paths import PathOutsideRoot, local_source_ref, resolve_under_root
+from customlabels.formats.paths import PathOutsideRoot, RootResolver
 from customlabels.formats.records import EntryIssue, ImportRecord
 
 # Suffixes (lower case, with the dot) of the image files we read. Matched case-insensitively.
@@ -44,28 +45,36 @@ def is_absolute_reference(reference: str) -> bool:
     )
 
 
-def resolve_reference(root: Path, reference: str) -> tuple[Path | None, EntryIssue | None]:
-    """Resolve ``reference`` under ``root``: (path, None) or (None or path, issue).
+def resolve_reference(
+    root: Path, reference: str, resolver: RootResolver | None = None
+) -> tuple[Path | None, EntryIssue | None]:
+    """Resolve ``reference`` under ``root``: (real path, None) or (None or path, issue).
 
     The path is returned with an issue when it lies inside the root but no file is there, so
-    the record can still carry a ``file://`` source-ref.
+    the record can still carry a ``file://`` source-ref. A reader naming many files passes
+    one ``resolver`` for the root, so each file costs one ``lstat``, not a walk of its path.
     """
     try:
         if is_absolute_reference(reference):
             raise PathOutsideRoot(
                 f"absolute path {reference!r} is not allowed; name it relative to the root"
             )
-        path = resolve_under_root(root, reference)
+        real, st = (resolver or RootResolver(root)).resolve(reference)
+        is_file = stat.S_ISREG(st.st_mode) if st is not None else os.path.isfile(real)
     except PathOutsideRoot as exc:
         return None, EntryIssue(INVALID_SOURCE_REF, f"image path refused: {exc}")
     except (ValueError, OSError) as exc:  # NUL bytes, loops, names too long
         return None, EntryIssue(INVALID_SOURCE_REF, f"image path {reference!r} is invalid: {exc}")
-    if not path.is_file():
-        return path, EntryIssue(INVALID_IMAGE, f"image file {reference!r} not found under {root}")
-    return path, None
+    if not is_file:
+        return Path(real), EntryIssue(
+            INVALID_IMAGE, f"image file {reference!r} not found under {root}"
+        )
+    return Path(real), None
 
 
-def record_for_reference(root: Path, reference: str, **fields: Any) -> ImportRecord:
+def record_for_reference(
+    root: Path, reference: str, resolver: RootResolver | None = None, **fields: Any
+) -> ImportRecord:
     """An :class:`ImportRecord` for the image ``reference`` names under ``root``; never raises.
 
     A resolved file gives ``source_ref = file://<real path>`` and ``local_path``. A missing
@@ -74,10 +83,11 @@ def record_for_reference(root: Path, reference: str, **fields: Any) -> ImportRec
     its source_ref, with an ``ERROR_INVALID_SOURCE_REF_FORMAT`` issue. Labels and boxes are
     kept on records with issues so the user sees what the source meant.
     """
-    path, issue = resolve_reference(root, reference)
+    path, issue = resolve_reference(root, reference, resolver)
     record = ImportRecord(source_ref=reference, frame="upright", **fields)
     if path is not None:
-        record.source_ref = local_source_ref(path)
+        # ``path`` is real already: this is local_source_ref(path) without resolving again.
+        record.source_ref = "file://" + path.as_posix()
         if issue is None:
             record.local_path = str(path)
     if issue is not None:

@@ -21,7 +21,6 @@ from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Asset, Box, Dataset, Entry, EntryLabel, utcnow
-from customlabels.formats.paths import local_source_ref
 from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.imaging import Analysed, InvalidImage, analyse_file, analyse_image
@@ -46,6 +45,10 @@ from customlabels.storage.protocol import asset_key
 BATCH = 256
 # Local files in the first batch from which the analysis moves to processes (import_pool=auto).
 PROCESS_POOL_MIN_FILES = 64
+# Files sent to a worker process in one task: one message each way per chunk instead of per
+# file, which cost the importing process (pickling, pipe wake-ups) as much as a worker's
+# analysis of a small photo.
+PROCESS_CHUNK = 16
 # A batch whose images all need no analysis (known files, known objects) is only rows to
 # write, which costs less per line in bigger transactions: the next batch doubles, up to this.
 MAX_BATCH = 4096
@@ -109,6 +112,9 @@ class Candidate:
     # The local file of the source-ref, or why there is none, when a reader found it ahead
     # (services.readahead); None: the importer finds it.
     local: LocalFile | UnresolvableSource | None = None
+    # Where this candidate's outcome sits in the list its ``future`` gives, when it was
+    # analysed in a chunk of files (process pool); None: the future gives the outcome itself.
+    chunk_index: int | None = None
 
     def add_issue(self, code: str, message: str, severity: str = "ERROR") -> None:
         self.record.issues.append(EntryIssue(code, message, severity))  # type: ignore[arg-type]
@@ -146,6 +152,17 @@ def _analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
         return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
 
 
+# A worker process's store per root, kept so its cache of made folders lives across files.
+_worker_stores: dict[str, LocalBlobStore] = {}
+
+
+def _worker_store(root: str) -> LocalBlobStore:
+    store = _worker_stores.get(root)
+    if store is None:
+        store = _worker_stores[root] = LocalBlobStore(Path(root))
+    return store
+
+
 def _analyse_and_store(
     path: str, store_root: str, size: int, max_pixels: int, max_bytes: int
 ) -> Any:
@@ -157,9 +174,18 @@ def _analyse_and_store(
     outcome = _analyse_path(path, size, max_pixels, max_bytes)
     if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], bytes):
         analysed, data = outcome
-        LocalBlobStore(Path(store_root)).put(asset_key(analysed.sha256), data)
+        _worker_store(store_root).put(asset_key(analysed.sha256), data)
         return analysed, None
     return outcome
+
+
+def _analyse_chunk(
+    paths: list[str], store_root: str | None, size: int, max_pixels: int, max_bytes: int
+) -> list[Any]:
+    """In a worker process: analyse several files (and store them when the store is local)."""
+    if store_root is None:
+        return [_analyse_path(path, size, max_pixels, max_bytes) for path in paths]
+    return [_analyse_and_store(path, store_root, size, max_pixels, max_bytes) for path in paths]
 
 
 def _fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:
@@ -176,7 +202,9 @@ def _source_key(cand: Candidate) -> str | None:
     """The source_assets key of a candidate: its s3:// URI, or its local file's URI."""
     if cand.source_key:
         return cand.source_key
-    return local_source_ref(Path(cand.path)) if cand.path else None
+    # ``cand.path`` is a real path (the readers and SourceFiles resolve it), so this is
+    # local_source_ref(cand.path) without walking the path again for every lookup.
+    return "file://" + Path(cand.path).as_posix() if cand.path else None
 
 
 def _analyse_bytes(data: bytes, size: int, max_pixels: int, max_bytes: int) -> Any:
@@ -291,9 +319,27 @@ class Ingestor:
             mode = self.ctx.settings.import_pool
             many = sum(1 for c in todo if c.path and c.fetch is None) >= PROCESS_POOL_MIN_FILES
             self._use_processes = mode == "processes" or (mode == "auto" and many)
+        if self._use_processes:
+            todo = self._start_chunks(todo)
         for cand in todo:
             self._start_analysis(cand)
         return kept
+
+    def _start_chunks(self, todo: list[Candidate]) -> list[Candidate]:
+        """Send local files to the process pool in chunks; returns the other candidates."""
+        settings = self.ctx.settings
+        args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
+        files = [c for c in todo if c.path and c.fetch is None and c.data is None]
+        pool = process_pool(max(1, settings.import_workers))
+        root = str(self.ctx.blobs.root) if isinstance(self.ctx.blobs, LocalBlobStore) else None
+        for start in range(0, len(files), PROCESS_CHUNK):
+            chunk = files[start : start + PROCESS_CHUNK]
+            paths = [c.path for c in chunk]
+            future = pool.submit(_analyse_chunk, paths, root, *args)
+            for index, cand in enumerate(chunk):
+                cand.future, cand.chunk_index = future, index
+        chunked = {id(c) for c in files}
+        return [c for c in todo if id(c) not in chunked]
 
     def _locate(self, cand: Candidate) -> None:
         record = cand.record
@@ -377,7 +423,7 @@ class Ingestor:
         args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
         if self._executor is None:
             # Threads for small imports, uploads and downloads (no process start, no copy of
-            # the bytes); local files of a big import go to processes (analysis_pool).
+            # the bytes); local files of a big import go to processes (_start_chunks).
             self._executor = ThreadPoolExecutor(max(1, settings.import_workers))
         if cand.fetch is not None:
             shared = self._inflight.get(cand.fingerprint or "")
@@ -395,14 +441,7 @@ class Ingestor:
                 self._inflight[cand.fingerprint] = cand.future
         elif cand.data is not None:
             cand.future = self._executor.submit(_analyse_bytes, cand.data, *args)
-        elif self._use_processes:
-            pool = process_pool(max(1, settings.import_workers))
-            if isinstance(self.ctx.blobs, LocalBlobStore):
-                root = str(self.ctx.blobs.root)
-                cand.future = pool.submit(_analyse_and_store, cand.path, root, *args)
-            else:
-                cand.future = pool.submit(_analyse_path, cand.path, *args)
-        else:
+        else:  # a local file of a small import (big ones go to _start_chunks)
             cand.future = self._executor.submit(_analyse_path, cand.path, *args)
 
     # -- stage 2: store bytes, write rows ------------------------------------------------
@@ -412,6 +451,8 @@ class Ingestor:
             if cand.future is None:
                 continue
             outcome = cand.future.result()
+            if cand.chunk_index is not None:
+                outcome, cand.chunk_index = outcome[cand.chunk_index], None
             if cand.fingerprint and self._inflight.get(cand.fingerprint) is cand.future:
                 del self._inflight[cand.fingerprint]
             cand.future = None
