@@ -88,6 +88,15 @@ class AssetDims:
     orientation: int
 
 
+class PortableFetch:
+    """A ``fetch`` a worker process can run too: picklable, and needing nothing of this
+    process (a download from S3 with the credentials resolved here). Big imports of such
+    sources download and analyse in the process pool, as big local imports do."""
+
+    def __call__(self) -> bytes:
+        raise NotImplementedError
+
+
 @dataclass
 class Candidate:
     """A record on its way in, with what we learn about its image."""
@@ -188,6 +197,53 @@ def _analyse_chunk(
     return [_analyse_and_store(path, store_root, size, max_pixels, max_bytes) for path in paths]
 
 
+def _fetch_chunk(
+    fetches: list[Callable[[], bytes]],
+    store_root: str | None,
+    size: int,
+    max_pixels: int,
+    max_bytes: int,
+) -> list[Any]:
+    """In a worker process: download several objects (on a few threads, as downloads wait on
+    the network), analyse each as it arrives, and store it when the store is local."""
+    outcomes = []
+    for outcome in _download_threads().map(_try_fetch, fetches):
+        if isinstance(outcome, bytes):
+            outcome = _analyse_bytes(outcome, size, max_pixels, max_bytes)
+            if store_root is not None and isinstance(outcome, tuple):
+                analysed, data = outcome
+                if isinstance(data, bytes):
+                    _worker_store(store_root).put(asset_key(analysed.sha256), data)
+                    outcome = (analysed, None)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _try_fetch(fetch: Callable[[], bytes]) -> bytes | tuple[str, str]:
+    try:
+        return fetch()
+    except UnresolvableSource as exc:
+        return (exc.code, str(exc))
+
+
+_worker_downloads: list[ThreadPoolExecutor] = []
+
+
+def _download_threads() -> ThreadPoolExecutor:
+    """A worker process's download threads, made on first use and kept."""
+    if not _worker_downloads:
+        _worker_downloads.append(ThreadPoolExecutor(PROCESS_CHUNK, thread_name_prefix="fetch"))
+    return _worker_downloads[0]
+
+
+def _portable(cand: Candidate) -> bool:
+    """Whether a worker process can read this candidate's image (a local file, or a fetch
+    that needs nothing of this process)."""
+    if cand.fetch is not None:
+        return isinstance(cand.fetch, PortableFetch)
+    return bool(cand.path) and cand.data is None
+
+
 def _fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:
     """Download on a pool thread, then analyse holding one of ``import_workers`` CPU slots."""
     try:
@@ -246,7 +302,9 @@ class Ingestor:
         self._use_processes: bool | None = None
         self._downloads: Executor | None = None
         self._cpu = threading.Semaphore(max(1, ctx.settings.import_workers))
-        self._inflight: dict[str, Future[Any]] = {}
+        # Downloads under way by fingerprint: the future, and the index in its chunk's list.
+        self._inflight: dict[str, tuple[Future[Any], int | None]] = {}
+        self.downloads_started = 0
         self._sizes: dict[str, int] = {}  # remote fingerprint -> byte size
         self._batch_size = BATCH
         # Whether the dataset held no entries but those this import created (None: not
@@ -317,7 +375,7 @@ class Ingestor:
         if self._use_processes is None and todo:
             # Decided on the first batch with work: a process start only pays off for many files.
             mode = self.ctx.settings.import_pool
-            many = sum(1 for c in todo if c.path and c.fetch is None) >= PROCESS_POOL_MIN_FILES
+            many = sum(1 for c in todo if _portable(c)) >= PROCESS_POOL_MIN_FILES
             self._use_processes = mode == "processes" or (mode == "auto" and many)
         if self._use_processes:
             todo = self._start_chunks(todo)
@@ -326,20 +384,43 @@ class Ingestor:
         return kept
 
     def _start_chunks(self, todo: list[Candidate]) -> list[Candidate]:
-        """Send local files to the process pool in chunks; returns the other candidates."""
+        """Send local files and portable fetches to the process pool in chunks; returns the
+        other candidates."""
         settings = self.ctx.settings
         args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
-        files = [c for c in todo if c.path and c.fetch is None and c.data is None]
         pool = process_pool(max(1, settings.import_workers))
         root = str(self.ctx.blobs.root) if isinstance(self.ctx.blobs, LocalBlobStore) else None
+        files = [c for c in todo if c.path and c.fetch is None and c.data is None]
+        fetches: list[Candidate] = []
+        sharing: list[Candidate] = []  # keys whose object another key of this import fetches
+        fetching: set[str] = set()
+        for cand in todo:
+            if isinstance(cand.fetch, PortableFetch):
+                fingerprint = cand.fingerprint or ""
+                if fingerprint in self._inflight or fingerprint in fetching:
+                    sharing.append(cand)
+                else:
+                    fetches.append(cand)
+                    if fingerprint:
+                        fetching.add(fingerprint)
         for start in range(0, len(files), PROCESS_CHUNK):
             chunk = files[start : start + PROCESS_CHUNK]
             paths = [c.path for c in chunk]
             future = pool.submit(_analyse_chunk, paths, root, *args)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
-        chunked = {id(c) for c in files}
-        return [c for c in todo if id(c) not in chunked]
+        for start in range(0, len(fetches), PROCESS_CHUNK):
+            chunk = fetches[start : start + PROCESS_CHUNK]
+            future = pool.submit(_fetch_chunk, [c.fetch for c in chunk], root, *args)
+            self.downloads_started += len(chunk)
+            for index, cand in enumerate(chunk):
+                cand.future, cand.chunk_index = future, index
+                if cand.fingerprint:
+                    self._inflight[cand.fingerprint] = (future, index)
+        for cand in sharing:
+            cand.future, cand.chunk_index = self._inflight[cand.fingerprint or ""]
+        started = {id(c) for c in todo if c.future is not None}
+        return [c for c in todo if id(c) not in started]
 
     def _locate(self, cand: Candidate) -> None:
         record = cand.record
@@ -428,8 +509,9 @@ class Ingestor:
         if cand.fetch is not None:
             shared = self._inflight.get(cand.fingerprint or "")
             if shared is not None:
-                cand.future = shared
+                cand.future, cand.chunk_index = shared
                 return
+            self.downloads_started += 1
             if self._downloads is None:
                 # Downloads wait on the network: many in flight, while at most
                 # import_workers of them analyse at once (the _cpu semaphore).
@@ -438,7 +520,7 @@ class Ingestor:
                 )
             cand.future = self._downloads.submit(_fetch_and_analyse, cand.fetch, self._cpu, *args)
             if cand.fingerprint:
-                self._inflight[cand.fingerprint] = cand.future
+                self._inflight[cand.fingerprint] = (cand.future, None)
         elif cand.data is not None:
             cand.future = self._executor.submit(_analyse_bytes, cand.data, *args)
         else:  # a local file of a small import (big ones go to _start_chunks)
@@ -453,8 +535,9 @@ class Ingestor:
             outcome = cand.future.result()
             if cand.chunk_index is not None:
                 outcome, cand.chunk_index = outcome[cand.chunk_index], None
-            if cand.fingerprint and self._inflight.get(cand.fingerprint) is cand.future:
-                del self._inflight[cand.fingerprint]
+            shared = self._inflight.get(cand.fingerprint or "")
+            if shared is not None and shared[0] is cand.future:
+                del self._inflight[cand.fingerprint or ""]
             cand.future = None
             if isinstance(outcome, InvalidImage):
                 cand.add_issue(outcome.code, str(outcome))

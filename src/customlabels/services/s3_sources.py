@@ -33,9 +33,10 @@ import queue
 import tempfile
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,18 @@ from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.services.context import Context
 from customlabels.services.entries import delete_entries
 from customlabels.services.entry_query import EntryFilter
-from customlabels.services.ingest import NO_IMAGE_CODES, Candidate, Ingestor, IngestSummary
+from customlabels.services.ingest import (
+    NO_IMAGE_CODES,
+    Candidate,
+    Ingestor,
+    IngestSummary,
+    PortableFetch,
+)
 from customlabels.services.jobs import Progress
 from customlabels.services.source_files import UnresolvableSource
 from customlabels.storage.s3 import (
     ObjectTooLarge,
+    ResolvedAccess,
     S3Object,
     S3Options,
     describe_error,
@@ -68,6 +76,7 @@ from customlabels.storage.s3 import (
     list_pages,
     make_client,
     parse_s3_uri,
+    resolve_access,
     s3_uri,
     with_retries,
 )
@@ -127,28 +136,51 @@ def run_s3_import(
 
 
 class _Downloads:
-    """Makes the ``fetch`` callables of candidates and counts the downloads they make."""
+    """Makes the ``fetch`` callables of candidates: :class:`S3Fetch` objects, which a worker
+    process can run as well as a download thread (the ingestor counts the downloads)."""
 
     def __init__(self, client: Any, options: S3Options, max_bytes: int) -> None:
-        self.client, self.options, self.max_bytes = client, options, max_bytes
-        self.count = 0
-        self._lock = threading.Lock()
+        self.options, self.max_bytes = options, max_bytes
+        self.access = resolve_access(options)
+        # This process's fetches use the job's client rather than making their own.
+        _clients[(options, self.access)] = client
 
-    def fetcher(self, bucket: str, key: str) -> Callable[[], bytes]:
-        def fetch() -> bytes:
-            with self._lock:
-                self.count += 1
-            uri = s3_uri(bucket, key)
-            try:
-                return download(self.client, bucket, key, self.options, self.max_bytes)
-            except ObjectTooLarge as exc:
-                raise UnresolvableSource(BAD_IMAGE, f"{uri}: {exc}") from None
-            except Exception as exc:
-                raise UnresolvableSource(
-                    BAD_IMAGE, f"cannot download {uri}: {describe_error(exc)}"
-                ) from None
+    def fetcher(self, bucket: str, key: str) -> S3Fetch:
+        return S3Fetch(self.options, self.access, bucket, key, self.max_bytes)
 
-        return fetch
+
+# Clients by (options, access), per process: the job's own in the importing process, one
+# made on first use in each worker process. boto3 clients are thread-safe.
+_clients: dict[tuple[S3Options, ResolvedAccess | None], Any] = {}
+_clients_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class S3Fetch(PortableFetch):
+    """Downloads one object; raises UnresolvableSource with the entry's error when it can't."""
+
+    options: S3Options
+    access: ResolvedAccess | None
+    bucket: str
+    key: str
+    max_bytes: int
+
+    def __call__(self) -> bytes:
+        with _clients_lock:
+            client = _clients.get((self.options, self.access))
+            if client is None:
+                client = _clients[(self.options, self.access)] = make_client(
+                    self.options, self.access
+                )
+        uri = s3_uri(self.bucket, self.key)
+        try:
+            return download(client, self.bucket, self.key, self.options, self.max_bytes)
+        except ObjectTooLarge as exc:
+            raise UnresolvableSource(BAD_IMAGE, f"{uri}: {exc}") from None
+        except Exception as exc:
+            raise UnresolvableSource(
+                BAD_IMAGE, f"cannot download {uri}: {describe_error(exc)}"
+            ) from None
 
 
 def _too_big(obj: S3Object, max_bytes: int) -> str:
@@ -221,7 +253,7 @@ class _PrefixImport:
         summary.extra.update(
             listed=len(self.seen),
             unchanged=self.unchanged,
-            downloaded=self.downloads.count,
+            downloaded=ingestor.downloads_started,
             removed=len(removed_ids),
             removed_source_refs=removed_refs,
             deleted=deleted,
@@ -464,7 +496,7 @@ class _ManifestImport:
         if progress is not None and progress.total != progress.done:
             progress.set_total(progress.done)
         summary.extra.update(
-            downloaded=self.downloads.count,
+            downloaded=ingestor.downloads_started,
             hosted_would_reject=self.other_bucket_count,
             hosted_would_reject_source_refs=self.other_buckets,
         )

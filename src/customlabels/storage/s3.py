@@ -106,8 +106,38 @@ def s3_uri(bucket: str, key: str) -> str:
     return f"s3://{bucket}/{key}"
 
 
-def make_client(options: S3Options) -> Any:
-    """A thread-safe boto3 S3 client (one per job or store; sessions are not thread-safe)."""
+@dataclass(frozen=True)
+class ResolvedAccess:
+    """Credentials and region as this process resolved them, to hand to a worker process.
+
+    A worker comes from a fork server started earlier, whose environment may predate the
+    credentials the importing process uses now; it must not read its own.
+    """
+
+    access_key: str
+    secret_key: str
+    token: str | None
+    region: str | None
+
+
+def resolve_access(options: S3Options) -> ResolvedAccess | None:
+    """The credentials and region a client made here now would use (None: no credentials)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    credentials = session.get_credentials()
+    if credentials is None:
+        return None
+    frozen = credentials.get_frozen_credentials()
+    region = options.region or session.get_config_variable("region")
+    return ResolvedAccess(frozen.access_key, frozen.secret_key, frozen.token, region)
+
+
+def make_client(options: S3Options, access: ResolvedAccess | None = None) -> Any:
+    """A thread-safe boto3 S3 client (one per job or store; sessions are not thread-safe).
+
+    With ``access``, it signs with those credentials and uses that region, not the chain's.
+    """
     import boto3
     from botocore.config import Config
 
@@ -129,8 +159,18 @@ def make_client(options: S3Options) -> Any:
     # most of the client-side cost of a listing; keep them as text (as the AWS CLI does).
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
     session = boto3.session.Session(botocore_session=core)
+    if access is None:
+        return session.client(
+            "s3", endpoint_url=options.endpoint_url, region_name=options.region, config=config
+        )
     return session.client(
-        "s3", endpoint_url=options.endpoint_url, region_name=options.region, config=config
+        "s3",
+        endpoint_url=options.endpoint_url,
+        region_name=access.region or options.region,
+        config=config,
+        aws_access_key_id=access.access_key,
+        aws_secret_access_key=access.secret_key,
+        aws_session_token=access.token,
     )
 
 
