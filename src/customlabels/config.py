@@ -52,8 +52,8 @@ class Settings(BaseSettings):
     )
     import_pool: Literal["auto", "threads", "processes"] = Field(
         default="auto",
-        description="Where imports analyse local files: processes for big imports (auto), "
-        "always threads, or always processes.",
+        description="Where imports read and analyse local files and S3 objects: worker "
+        "processes for big imports (auto), always threads, or always processes.",
     )
     page_size_max: int = Field(
         default=1000,

@@ -18,6 +18,7 @@ PHOTOS = [
     ("shoes/test/canvasshoes/26.jpg", "JPEG", (330, 187)),
 ]
 
+
 @pytest.mark.parametrize(("relative", "fmt", "size"), PHOTOS, ids=[p[0] for p in PHOTOS])
 def test_real_photo_is_hashed_described_and_thumbnailed(relative, fmt, size):
     assert DATASETS.is_dir(), f"the shared test photos are missing: expected {DATASETS}"
