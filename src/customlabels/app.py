@@ -10,7 +10,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from customlabels import __version__
-from customlabels.api import routes_console, routes_datasets, routes_entries, routes_projects
+from customlabels.api import (
+    routes_console,
+    routes_datasets,
+    routes_entries,
+    routes_projects,
+    routes_storage,
+)
 from customlabels.api.console_static import mount_console
 from customlabels.errors import CustomLabelsError, NotFound
 from customlabels.formats.errors import FormatError
@@ -34,6 +40,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_datasets.router,
         routes_entries.router,
         routes_console.router,
+        routes_storage.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.request
 
 import pytest
@@ -11,8 +12,9 @@ from customlabels.app import create_app
 from customlabels.config import Settings
 from customlabels.errors import ServiceUnavailable
 from customlabels.jobs.queue import open_queue
-from customlabels.services import assets, runner
+from customlabels.services import assets, projects, runner
 from customlabels.services.context import open_context
+from customlabels.services.reclaim import reclaim_unused_images
 from customlabels.storage.factory import open_blob_store
 from customlabels.storage.protocol import asset_key
 from customlabels.storage.s3 import S3BlobStore, S3Options
@@ -124,3 +126,29 @@ def test_the_rest_api_creates_a_dataset_from_an_s3_prefix(s3ctx, s3, new_bucket)
     sync = client.post("/api/v1/projects/p/datasets/train/sync")
     assert sync.status_code == 202
     assert runner.run_job(s3ctx, sync.json()["id"]).result["unchanged"] == 2
+
+
+def test_reclaiming_space_removes_unused_originals_from_the_bucket(s3_store, s3, new_bucket):
+    ctx, bucket = s3_store
+    _imported(ctx, s3, new_bucket)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert len([k for k in keys if k.startswith("store/assets/")]) == 2
+    projects.delete_project(ctx, "p")
+
+    assert reclaim_unused_images(ctx).images == 2
+
+    left = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+    assert [o["Key"] for o in left if o["Key"].startswith("store/assets/")] == []
+
+
+def test_the_s3_store_keeps_a_blob_put_again_during_a_discard_window(s3_store):
+    ctx, _ = s3_store
+    store = ctx.blobs
+    store.put("assets/aa/old", b"old")
+    since = time.time() + 2  # S3 times have whole seconds: "old" is before, a later put after
+    assert store.discard("assets/aa/old", since) is True
+    assert not store.exists("assets/aa/old")
+    store.put("assets/aa/busy", b"busy")
+    assert store.discard("assets/aa/busy", time.time() - 5) is False
+    assert store.get("assets/aa/busy") == b"busy"
+    assert store.discard("assets/aa/never-there", since) is False

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from customlabels.cli import datasets, labels, projects, server
+from customlabels.cli import datasets, labels, projects, server, storage
 from customlabels.cli.common import JobFailed
 from customlabels.errors import CustomLabelsError
 from customlabels.formats.errors import FormatError
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(projects.app, name="project")
 app.add_typer(datasets.app, name="dataset")
 app.add_typer(labels.app, name="label")
+app.add_typer(storage.app, name="storage")
 app.add_typer(server.db_app, name="db")
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)

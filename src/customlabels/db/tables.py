@@ -250,6 +250,7 @@ class SourceAsset(Base):
     """
 
     __tablename__ = "source_assets"
+    __table_args__ = (Index("ix_source_assets_asset", "asset_id"),)
 
     source_ref: Mapped[str] = mapped_column(Text, primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))

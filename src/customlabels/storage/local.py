@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -22,8 +23,14 @@ class LocalBlobStore:
 
     def put(self, key: str, data: bytes) -> None:
         path = os.fspath(self._path(key))
-        if os.path.exists(path):
-            return  # content-addressed: same key, same bytes
+        try:
+            # Content-addressed: same key, same bytes. Touching it says "in use" to discard().
+            os.utime(path)
+            return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return  # there, but not ours to touch (a read-only copy of a store): still there
         folder = os.path.dirname(path)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
@@ -49,3 +56,19 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def discard(self, key: str, unused_since: float) -> bool:
+        path = os.fspath(self._path(key))
+        # Moved aside first, then judged: a put() that touched the blob before the move shows
+        # in its time, and one after it finds no blob and writes it anew. Either way the
+        # bytes an import relies on stay (moved back, or written again).
+        aside = f"{path}.discard-{os.getpid()}-{threading.get_ident()}"
+        try:
+            os.rename(path, aside)
+        except FileNotFoundError:
+            return False
+        if os.stat(aside).st_mtime >= unused_since:
+            os.replace(aside, path)  # the same bytes as any put() meanwhile: content-addressed
+            return False
+        os.unlink(aside)
+        return True

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 
 
 class MemoryBlobStore:
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
+        self._put_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def put(self, key: str, data: bytes) -> None:
         with self._lock:
             self._blobs.setdefault(key, bytes(data))
+            self._put_at[key] = time.time()
 
     def get(self, key: str) -> bytes:
         with self._lock:
@@ -25,3 +28,12 @@ class MemoryBlobStore:
     def delete(self, key: str) -> None:
         with self._lock:
             self._blobs.pop(key, None)
+            self._put_at.pop(key, None)
+
+    def discard(self, key: str, unused_since: float) -> bool:
+        with self._lock:
+            if key not in self._blobs or self._put_at.get(key, 0.0) >= unused_since:
+                return False
+            del self._blobs[key]
+            self._put_at.pop(key, None)
+            return True

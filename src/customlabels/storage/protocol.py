@@ -22,6 +22,15 @@ class BlobStore(Protocol):
         """Remove ``key``; a missing key is not an error."""
         ...
 
+    def discard(self, key: str, unused_since: float) -> bool:
+        """Remove ``key`` unless it was put (written, or put again) at or after
+        ``unused_since`` (epoch seconds); whether it was removed. A missing key gives False.
+
+        For reclaiming space: an import that finds its bytes stored already puts them
+        again, which marks them in use, so a blob an import relies on is never discarded.
+        """
+        ...
+
 
 def asset_key(sha256: str) -> str:
     """The key of an asset's original bytes, fanned out over 256 folders.

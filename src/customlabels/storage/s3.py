@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from customlabels.errors import InvalidInput, ServiceUnavailable
@@ -131,6 +132,13 @@ def resolve_access(options: S3Options) -> ResolvedAccess | None:
     frozen = credentials.get_frozen_credentials()
     region = options.region or session.get_config_variable("region")
     return ResolvedAccess(frozen.access_key, frozen.secret_key, frozen.token, region)
+
+
+def _epoch(value: Any) -> float:
+    """Epoch seconds of a LastModified: text as our clients keep it, or a datetime."""
+    if isinstance(value, str):
+        return parsedate_to_datetime(value).timestamp()
+    return float(value.timestamp())
 
 
 def make_client(options: S3Options, access: ResolvedAccess | None = None) -> Any:
@@ -435,6 +443,26 @@ class S3BlobStore:
             self.options,
             f"deleting s3://{self.bucket}/{self._key(key)}",
         )
+
+    def discard(self, key: str, unused_since: float) -> bool:
+        # Every put() uploads (no HEAD first), so LastModified is the last put. Between the
+        # HEAD and the DELETE a put could slip in; reclaiming space runs only while no job
+        # does (services/asset_gc.py), which is what keeps that window empty.
+        full = self._key(key)
+        try:
+            response = with_retries(
+                lambda: self.client.head_object(Bucket=self.bucket, Key=full),
+                self.options,
+                f"s3://{self.bucket}/{full}",
+            )
+        except Exception as exc:
+            if error_code(exc) in ("NoSuchKey", "404"):
+                return False
+            raise
+        if _epoch(response["LastModified"]) >= unused_since:
+            return False
+        self.delete(key)
+        return True
 
     def presigned_url(self, key: str, content_type: str | None = None) -> str:
         """A time-limited GET URL a client may fetch the blob from directly."""

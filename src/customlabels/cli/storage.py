@@ -1,0 +1,41 @@
+"""``customlabels storage ...``: the image store as a whole."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from customlabels.cli.common import DatabaseUrl, DataDir, Json, open_ctx, print_json
+from customlabels.services.reclaim import reclaim_unused_images
+
+app = typer.Typer(help="Look after the image store.", no_args_is_help=True)
+
+
+@app.command("reclaim")
+def reclaim(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be removed; remove nothing.")
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    json: Json = False,
+) -> None:
+    """Remove the images that no entry uses any more (left by deleted entries, datasets and
+    projects): their bytes, thumbnails and rows. Refused while a job runs."""
+    result = reclaim_unused_images(open_ctx(data_dir, database_url), dry_run=dry_run)
+    if json:
+        print_json(
+            {
+                "UnusedImages": result.images,
+                "Bytes": result.bytes,
+                "KeptInUse": result.kept,
+                "DryRun": result.dry_run,
+            }
+        )
+        return
+    size = f"{result.bytes / (1 << 20):,.1f} MiB"
+    if dry_run:
+        typer.echo(f"{result.images} unused images ({size}) would be removed")
+    else:
+        typer.echo(f"removed {result.images} unused images ({size})")

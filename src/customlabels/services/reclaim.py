@@ -1,0 +1,119 @@
+"""Reclaiming the space of images that no entry uses any more.
+
+Deleting entries, a dataset or a project leaves their images' bytes, thumbnails and asset
+rows behind: another dataset may share them (copies share bytes), and an import may be about
+to use them again. ``reclaim_unused_images`` removes the assets no entry refers to: their
+rows (with thumbnails and the source-file cache, by cascade) and then their bytes.
+
+Why it can run beside the server, and what keeps it from losing bytes in use:
+- the rows go first, in one statement per batch that re-checks "no entry refers to it", so
+  an entry written meanwhile keeps its asset;
+- the bytes go through ``BlobStore.discard``, which keeps any blob put since the run began:
+  an import that found its image stored already puts it again (which marks it), and then
+  writes the asset row anew, so the bytes and the row it relies on are both there;
+- it refuses to start, and stops between batches, while a job runs: an import that reuses
+  an asset through the source-file cache (no put) could otherwise find its row gone (that
+  batch would then fail, and nothing be lost: running the import again reads the file).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from customlabels.db.tables import Asset, Entry, Job, utcnow
+from customlabels.errors import ResourceInUse
+from customlabels.services.context import Context
+from customlabels.services.jobs import STALE_AFTER
+from customlabels.storage.protocol import asset_key, thumbnail_key
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ReclaimResult:
+    images: int  # unused images found (removed, unless a dry run)
+    bytes: int  # their original bytes
+    kept: int  # blobs an import put again during the run: kept, with the row it writes anew
+    dry_run: bool
+
+
+def reclaim_unused_images(
+    ctx: Context,
+    *,
+    dry_run: bool = False,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> ReclaimResult:
+    """Remove the images no entry uses; ``on_batch(images, bytes)`` after each batch."""
+    started = time.time()
+    images = size = kept = 0
+    after = 0
+    while True:
+        _refuse_while_jobs_run(ctx)
+        with ctx.db.read() if dry_run else ctx.db.write() as session:
+            found = session.execute(
+                select(Asset.id, Asset.sha256, Asset.byte_size)
+                .where(Asset.id > after, _unused())
+                .order_by(Asset.id)
+                .limit(BATCH)
+            ).all()
+            if not found:
+                break
+            after = found[-1].id
+            if dry_run:
+                gone = [(row.sha256, row.byte_size) for row in found]
+            else:
+                gone = [
+                    (row.sha256, row.byte_size)
+                    for row in session.execute(
+                        delete(Asset)
+                        .where(Asset.id.in_([row.id for row in found]), _unused())
+                        .returning(Asset.sha256, Asset.byte_size)
+                    )
+                ]
+        if not dry_run:
+            for sha256, _ in gone:
+                kept += _discard(ctx, sha256, started)
+        images += len(gone)
+        size += sum(byte_size for _, byte_size in gone)
+        if on_batch is not None:
+            on_batch(len(gone), sum(byte_size for _, byte_size in gone))
+    return ReclaimResult(images=images, bytes=size, kept=kept, dry_run=dry_run)
+
+
+def _unused() -> object:
+    return ~exists().where(Entry.asset_id == Asset.id)
+
+
+def _discard(ctx: Context, sha256: str, started: float) -> int:
+    """Remove an asset's blobs unless put since ``started``; 1 when the original was kept."""
+    kept = not ctx.blobs.discard(asset_key(sha256), started)
+    if ctx.settings.thumbnails_in_store:
+        ctx.blobs.discard(thumbnail_key(sha256), started)
+    return int(kept)
+
+
+def _refuse_while_jobs_run(ctx: Context) -> None:
+    with ctx.db.read() as session:
+        job = _running_job(session)
+        running = None if job is None else (job.id, job.kind)
+    if running is not None:
+        raise ResourceInUse(
+            f"job {running[0]} ({running[1]}) is running; reclaim space when it has ended",
+            details={"job_ids": [running[0]]},
+        )
+
+
+def _running_job(session: Session) -> Job | None:
+    """A running job whose heartbeat is fresh (queued ones are checked again per batch)."""
+    fresh = utcnow() - STALE_AFTER
+    return session.scalars(
+        select(Job)
+        .where(Job.status == "RUNNING", Job.heartbeat_at >= fresh)
+        .order_by(Job.id)
+        .limit(1)
+    ).first()

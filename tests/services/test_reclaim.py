@@ -1,0 +1,136 @@
+"""Reclaiming the space of images no entry uses: what goes, what stays, and when it waits."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from customlabels.config import Settings
+from customlabels.errors import ResourceInUse
+from customlabels.services import entries, jobs, projects, uploads
+from customlabels.services.assets import read_original, read_thumbnail
+from customlabels.services.context import open_context
+from customlabels.services.entry_query import EntryFilter
+from customlabels.services.reclaim import reclaim_unused_images
+from customlabels.storage.local import LocalBlobStore
+from customlabels.storage.memory import MemoryBlobStore
+from customlabels.storage.protocol import asset_key
+
+from .builders import by_ref, jpeg, project_with, ref
+
+SHARED, ONLY_GONE = jpeg(color=(10, 20, 30)), jpeg(color=(200, 100, 50))
+
+
+def _two_projects(ctx):
+    """'keep' and 'gone' share one image; 'gone' has one of its own. Returns their sha256s."""
+    projects.create_project(ctx, "keep")
+    uploads.upload_files(ctx, "keep", "train", [uploads.UploadedFile("a.jpg", SHARED)])
+    projects.create_project(ctx, "gone")
+    uploads.upload_files(
+        ctx,
+        "gone",
+        "train",
+        [uploads.UploadedFile("a.jpg", SHARED), uploads.UploadedFile("b.jpg", ONLY_GONE)],
+    )
+    found = by_ref(ctx, "gone")
+    return found[ref("a.jpg")].asset.sha256, found[ref("b.jpg")].asset.sha256
+
+
+def test_images_of_a_deleted_project_go_and_images_another_project_uses_stay(ctx):
+    shared, own = _two_projects(ctx)
+    projects.delete_project(ctx, "gone")
+
+    result = reclaim_unused_images(ctx)
+
+    assert (result.images, result.bytes, result.kept) == (1, len(ONLY_GONE), 0)
+    assert not ctx.blobs.exists(asset_key(own))
+    with pytest.raises(Exception, match=own[:12]):
+        read_thumbnail(ctx, own)
+    assert read_original(ctx, shared) == SHARED
+    assert read_thumbnail(ctx, shared).startswith(b"\xff\xd8")
+    assert reclaim_unused_images(ctx).images == 0  # nothing left to find
+
+
+def test_deleted_entries_free_their_images_and_an_upload_of_them_later_works(ctx):
+    project_with(ctx, ["x/one.jpg", "x/two.jpg"], name="pets")
+    two = by_ref(ctx, "pets")[ref("x/two.jpg")].asset.sha256
+    entries.delete_entries(ctx, "pets", "train", EntryFilter(source_ref_contains="two"))
+
+    assert reclaim_unused_images(ctx).images == 1
+    assert not ctx.blobs.exists(asset_key(two))
+
+    data = jpeg(color=(1, 7, 13))  # what project_with uploaded as the second image
+    uploads.upload_files(ctx, "pets", "train", [uploads.UploadedFile("x/two.jpg", data)])
+    again = by_ref(ctx, "pets")[ref("x/two.jpg")]
+    assert again.asset.sha256 == two and read_original(ctx, two) == data
+
+
+def test_a_dry_run_counts_the_unused_images_and_removes_nothing(ctx):
+    _, own = _two_projects(ctx)
+    projects.delete_project(ctx, "gone")
+
+    result = reclaim_unused_images(ctx, dry_run=True)
+
+    assert (result.images, result.bytes, result.dry_run) == (1, len(ONLY_GONE), True)
+    assert ctx.blobs.exists(asset_key(own))
+    assert reclaim_unused_images(ctx).images == 1
+
+
+def test_reclaiming_is_refused_while_a_job_runs(ctx):
+    _two_projects(ctx)
+    projects.delete_project(ctx, "gone")
+    with ctx.db.write() as session:
+        job_id = jobs.create_job(session, "dataset.create", {}).id
+    jobs.mark_running(ctx, job_id)
+
+    with pytest.raises(ResourceInUse, match=f"job {job_id}"):
+        reclaim_unused_images(ctx)
+
+    jobs.mark_finished(ctx, job_id, ok=True, message="done")
+    assert reclaim_unused_images(ctx).images == 1
+
+
+@pytest.fixture(params=["local", "memory"])
+def store(request, tmp_path):
+    return LocalBlobStore(tmp_path / "blobs") if request.param == "local" else MemoryBlobStore()
+
+
+def test_a_blob_put_again_since_a_time_is_kept_by_discard_and_an_older_one_removed(store):
+    store.put("assets/ab/old", b"old bytes")
+    store.put("assets/ab/busy", b"busy bytes")
+    time.sleep(0.05)
+    since = time.time()
+    time.sleep(0.05)
+    store.put("assets/ab/busy", b"busy bytes")  # an import finding its image stored already
+
+    assert store.discard("assets/ab/old", since) is True
+    assert store.discard("assets/ab/busy", since) is False
+    assert store.discard("assets/ab/never-there", since) is False
+    assert not store.exists("assets/ab/old")
+    assert store.get("assets/ab/busy") == b"busy bytes"
+
+
+def test_the_local_store_leaves_nothing_beside_the_blobs_it_discards_or_keeps(tmp_path):
+    store = LocalBlobStore(tmp_path)
+    store.put("assets/cd/a", b"a")
+    store.put("assets/cd/b", b"b")
+    since = time.time() + 1  # both count as old
+    os.utime(tmp_path / "assets/cd/b", (since + 5, since + 5))  # b was put after "since"
+    store.discard("assets/cd/a", since)
+    store.discard("assets/cd/b", since)
+    assert sorted(os.listdir(tmp_path / "assets/cd")) == ["b"]
+
+
+def test_reclaiming_with_a_local_store_frees_the_files_on_disk(tmp_path):
+    ctx = open_context(Settings(data_dir=tmp_path / "data"))
+    try:
+        _, own = _two_projects(ctx)
+        blob = tmp_path / "data" / "blobs" / asset_key(own)
+        assert blob.is_file()
+        projects.delete_project(ctx, "gone")
+        assert reclaim_unused_images(ctx).images == 1
+        assert not blob.exists()
+    finally:
+        ctx.close()
