@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default=0.25,
         description="First wait before retrying an S3 request, in seconds; doubled each attempt.",
     )
+    s3_multipart_threshold_mb: int = Field(
+        default=64,
+        description="Export files of at least this many MiB go to S3 in parts, read from disk "
+        "as they are sent (a single upload holds the file in memory, and S3 takes 5 GB at most).",
+    )
     s3_list_page_size: int = Field(
         default=1000,
         description="Keys asked for per S3 listing page (1-1000); listings stream page by page.",

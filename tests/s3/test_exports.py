@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import orjson
 import pytest
+from PIL import Image
 
 from customlabels.services import exports, runner
 
@@ -62,3 +66,27 @@ def test_an_export_to_a_bucket_that_does_not_exist_fails_before_writing(s3ctx, s
         s3ctx, exports.start_export(s3ctx, "p", "train", "coco", "s3://no-such-out-bucket/x/")
     )
     assert job.status == "FAILED" and "no-such-out-bucket" in job.message
+
+
+def test_an_export_file_over_the_multipart_threshold_is_uploaded_in_parts_intact(
+    s3ctx, s3, new_bucket, monkeypatch
+):
+    monkeypatch.setattr(s3ctx.settings, "s3_multipart_threshold_mb", 5)  # S3's smallest part
+    source, out = new_bucket(), new_bucket("out")
+    noise = np.random.default_rng(3).integers(0, 256, size=(1500, 1400, 3), dtype=np.uint8)
+    big = io.BytesIO()
+    Image.fromarray(noise).save(big, "PNG")  # noise does not compress: about 6 MiB
+    assert big.tell() > 5 << 20
+    put(s3, source, {"big/noise.png": big.getvalue(), "small/a.jpg": jpeg()})
+    create(s3ctx, {"kind": "s3", "uri": f"s3://{source}/", "folder_labels": True})
+
+    job = runner.run_job(
+        s3ctx, exports.start_export(s3ctx, "p", "train", "folders", f"s3://{out}/tree")
+    )
+
+    assert job.status == "SUCCEEDED", job.message
+    [key] = [k for k in _listing(s3, out, "tree/") if k.endswith(".png")]
+    head = s3.head_object(Bucket=out, Key=f"tree/{key}")
+    assert head["ETag"].strip('"').endswith("-2")  # two parts: a multipart upload
+    sent = Image.open(io.BytesIO(s3.get_object(Bucket=out, Key=f"tree/{key}")["Body"].read()))
+    assert np.array_equal(np.asarray(sent.convert("RGB")), noise)

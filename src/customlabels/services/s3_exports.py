@@ -26,7 +26,7 @@ from customlabels.storage.s3 import (
     make_client,
     parse_s3_uri,
     s3_uri,
-    upload,
+    upload_file,
 )
 
 MANIFEST_SUFFIXES = (".manifest", ".jsonl")
@@ -66,7 +66,7 @@ def export_to_s3(
 
         def send(path: Path) -> None:
             target = prefix + path.relative_to(root).as_posix()
-            upload(client, bucket, target, path.read_bytes(), options)
+            upload_file(client, bucket, target, path, options)
 
         with ThreadPoolExecutor(options.max_concurrency) as pool:
             for future in [pool.submit(send, p) for p in files]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from customlabels.errors import InvalidInput, ServiceUnavailable
@@ -63,6 +64,7 @@ class S3Options:
     retry_base_delay_s: float = 0.25
     list_page_size: int = 1000
     presign_expiry_s: int = 3600
+    multipart_threshold: int = 64 << 20
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Options:
@@ -77,6 +79,8 @@ class S3Options:
             retry_base_delay_s=max(0.0, settings.s3_retry_base_delay_s),
             list_page_size=min(1000, max(1, settings.s3_list_page_size)),
             presign_expiry_s=settings.presigned_url_expiry_s,
+            # S3's smallest part is 5 MiB.
+            multipart_threshold=max(5, settings.s3_multipart_threshold_mb) << 20,
         )
 
     def where(self) -> str:
@@ -221,6 +225,8 @@ def is_transient(exc: BaseException) -> bool:
 
     if isinstance(exc, ClientError):
         return error_code(exc) in TRANSIENT_CODES
+    if type(exc).__name__ == "S3UploadFailedError" and exc.__cause__ is not None:
+        return is_transient(exc.__cause__)  # boto3's managed upload wraps the S3 error
     return isinstance(
         exc,
         ConnectionError
@@ -350,6 +356,28 @@ def download(client: Any, bucket: str, key: str, options: S3Options, max_bytes: 
             body.close()
 
     return with_retries(once, options, f"downloading s3://{bucket}/{key}")
+
+
+def upload_file(client: Any, bucket: str, key: str, path: Path, options: S3Options) -> None:
+    """Upload a file: in one request when small, else in parts read from disk as they go
+    (boto3's managed transfer), so neither memory nor S3's 5 GB single-upload limit bounds
+    an export."""
+    size = path.stat().st_size
+    if size < options.multipart_threshold:
+        upload(client, bucket, key, path.read_bytes(), options)
+        return
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(
+        multipart_threshold=options.multipart_threshold,
+        multipart_chunksize=options.multipart_threshold,
+        max_concurrency=options.max_concurrency,
+    )
+    with_retries(
+        lambda: client.upload_file(str(path), bucket, key, Config=config),
+        options,
+        f"uploading s3://{bucket}/{key}",
+    )
 
 
 def read_object(client: Any, bucket: str, key: str, options: S3Options) -> bytes:
