@@ -18,7 +18,6 @@ Why it can run beside the server, and what keeps it from losing bytes in use:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,7 +48,7 @@ def reclaim_unused_images(
     on_batch: Callable[[int, int], None] | None = None,
 ) -> ReclaimResult:
     """Remove the images no entry uses; ``on_batch(images, bytes)`` after each batch."""
-    started = time.time()
+    started = ctx.blobs.now()
     images = size = kept = 0
     after = 0
     while True:

@@ -57,9 +57,23 @@ class LocalBlobStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def now(self) -> float:
+        # The file system stamps times from a clock that may lag time.time() by a tick: a
+        # put() just after this call could otherwise look older than it. Ask the file system.
+        marker = os.path.join(self.root, ".clock")
+        with open(marker, "wb"):
+            pass
+        os.utime(marker)
+        return os.stat(marker).st_mtime
+
     def discard(self, key: str, unused_since: float) -> bool:
         path = os.fspath(self._path(key))
-        # Moved aside first, then judged: a put() that touched the blob before the move shows
+        try:
+            if os.stat(path).st_mtime >= unused_since:
+                return False  # put since: in use
+        except FileNotFoundError:
+            return False
+        # Moved aside, then judged again: a put() that touched the blob before the move shows
         # in its time, and one after it finds no blob and writes it anew. Either way the
         # bytes an import relies on stay (moved back, or written again).
         aside = f"{path}.discard-{os.getpid()}-{threading.get_ident()}"

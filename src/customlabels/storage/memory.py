@@ -30,6 +30,9 @@ class MemoryBlobStore:
             self._blobs.pop(key, None)
             self._put_at.pop(key, None)
 
+    def now(self) -> float:
+        return time.time()
+
     def discard(self, key: str, unused_since: float) -> bool:
         with self._lock:
             if key not in self._blobs or self._put_at.get(key, 0.0) >= unused_since:

@@ -22,6 +22,10 @@ class BlobStore(Protocol):
         """Remove ``key``; a missing key is not an error."""
         ...
 
+    def now(self) -> float:
+        """The store's own clock (epoch seconds), as ``discard`` compares put times with it."""
+        ...
+
     def discard(self, key: str, unused_since: float) -> bool:
         """Remove ``key`` unless it was put (written, or put again) at or after
         ``unused_since`` (epoch seconds); whether it was removed. A missing key gives False.

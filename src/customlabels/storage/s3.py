@@ -13,6 +13,7 @@ not retry) all get the same bounded exponential backoff with jitter.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import threading
@@ -472,6 +473,9 @@ class S3BlobStore:
             f"deleting s3://{self.bucket}/{self._key(key)}",
         )
 
+    def now(self) -> float:
+        return time.time()
+
     def discard(self, key: str, unused_since: float) -> bool:
         # Every put() uploads (no HEAD first), so LastModified is the last put. Between the
         # HEAD and the DELETE a put could slip in; reclaiming space runs only while no job
@@ -487,7 +491,8 @@ class S3BlobStore:
             if error_code(exc) in ("NoSuchKey", "404"):
                 return False
             raise
-        if _epoch(response["LastModified"]) >= unused_since:
+        # LastModified has whole seconds: a put in the second the run began counts as since.
+        if _epoch(response["LastModified"]) >= math.floor(unused_since):
             return False
         self.delete(key)
         return True
