@@ -23,4 +23,12 @@ def test_reclaim_after_deleting_a_project_removes_its_image_files(cli, shoes_cop
     assert f"removed {stored} unused images" in done.stdout
     assert _blob_files(shoes_copy) == 0
     again = json.loads(cli("storage", "reclaim", "--json", data_dir=shoes_copy).stdout)
-    assert again == {"UnusedImages": 0, "Bytes": 0, "KeptInUse": 0, "DryRun": False}
+    assert again == {
+        "UnusedImages": 0,
+        "Bytes": 0,
+        "KeptInUse": 0,
+        "DryRun": False,
+        "OrphanFiles": 0,
+    }
+    swept = cli("storage", "reclaim", "--sweep", data_dir=shoes_copy)
+    assert "removed 0 stored files that no image names" in swept.stdout

@@ -134,3 +134,30 @@ def test_reclaiming_with_a_local_store_frees_the_files_on_disk(tmp_path):
         assert not blob.exists()
     finally:
         ctx.close()
+
+
+def test_a_sweep_removes_old_stored_files_no_image_row_names_and_keeps_recent_ones(tmp_path):
+    ctx = open_context(Settings(data_dir=tmp_path / "data"))
+    try:
+        project_with(ctx, ["a/one.jpg"], name="pets")
+        used = by_ref(ctx, "pets")[ref("a/one.jpg")].asset.sha256
+        # Bytes an import wrote before it was killed, before their rows: one long ago, one
+        # just now (its import may still be about to write the row).
+        ctx.blobs.put(asset_key("0" * 64), b"left by a killed import")
+        ctx.blobs.put(asset_key("1" * 64), b"written a moment ago")
+        old = ctx.blobs.root / asset_key("0" * 64)
+        two_hours_ago = time.time() - 7200
+        os.utime(old, (two_hours_ago, two_hours_ago))
+
+        counted = reclaim_unused_images(ctx, sweep=True, dry_run=True)
+        assert (counted.images, counted.orphans) == (0, 2)
+        assert old.exists()
+
+        swept = reclaim_unused_images(ctx, sweep=True)
+        assert (swept.images, swept.orphans) == (0, 1)
+        assert not old.exists()
+        assert ctx.blobs.exists(asset_key("1" * 64))
+        assert ctx.blobs.get(asset_key(used)) == jpeg(color=(0, 0, 0))
+        assert sorted(ctx.blobs.keys("assets/")) == sorted([asset_key("1" * 64), asset_key(used)])
+    finally:
+        ctx.close()

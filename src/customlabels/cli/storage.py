@@ -17,13 +17,21 @@ def reclaim(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would be removed; remove nothing.")
     ] = False,
+    sweep: Annotated[
+        bool,
+        typer.Option(
+            "--sweep",
+            help="Also remove stored files that no image names, older than an hour (left by "
+            "imports killed before they wrote their rows).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
     json: Json = False,
 ) -> None:
     """Remove the images that no entry uses any more (left by deleted entries, datasets and
     projects): their bytes, thumbnails and rows. Refused while a job runs."""
-    result = reclaim_unused_images(open_ctx(data_dir, database_url), dry_run=dry_run)
+    result = reclaim_unused_images(open_ctx(data_dir, database_url), dry_run=dry_run, sweep=sweep)
     if json:
         print_json(
             {
@@ -31,6 +39,7 @@ def reclaim(
                 "Bytes": result.bytes,
                 "KeptInUse": result.kept,
                 "DryRun": result.dry_run,
+                "OrphanFiles": result.orphans,
             }
         )
         return
@@ -39,3 +48,6 @@ def reclaim(
         typer.echo(f"{result.images} unused images ({size}) would be removed")
     else:
         typer.echo(f"removed {result.images} unused images ({size})")
+    if sweep:
+        verb = "found" if dry_run else "removed"
+        typer.echo(f"{verb} {result.orphans} stored files that no image names")

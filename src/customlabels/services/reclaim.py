@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
@@ -32,23 +33,35 @@ from customlabels.services.jobs import STALE_AFTER
 from customlabels.storage.protocol import asset_key, thumbnail_key
 
 BATCH = 500
+# A stored file no asset row names is removed by a sweep only when it is older than this: an
+# import writes bytes before the row that names them, and a job whose heartbeat went quiet
+# for a while may still be about to write that row.
+SWEEP_GRACE_S = 3600.0
 
 
 @dataclass(frozen=True)
 class ReclaimResult:
     images: int  # unused images found (removed, unless a dry run)
     bytes: int  # their original bytes
-    kept: int  # blobs an import put again during the run: kept, with the row it writes anew
+    kept: int  # blobs not removed: put again during the run (an import writes the row anew)
     dry_run: bool
+    # Stored files no asset row names (a sweep): removed, or found in a dry run.
+    orphans: int = 0
 
 
 def reclaim_unused_images(
     ctx: Context,
     *,
     dry_run: bool = False,
+    sweep: bool = False,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> ReclaimResult:
-    """Remove the images no entry uses; ``on_batch(images, bytes)`` after each batch."""
+    """Remove the images no entry uses; ``on_batch(images, bytes)`` after each batch.
+
+    With ``sweep``, also remove the stored files that no asset row names, older than
+    SWEEP_GRACE_S: the bytes of an import killed before it wrote their rows, or of a
+    reclaim interrupted between removing rows and their bytes.
+    """
     started = ctx.blobs.now()
     images = size = kept = 0
     after = 0
@@ -76,27 +89,55 @@ def reclaim_unused_images(
                     )
                 ]
         if not dry_run and gone:
-            # Concurrently: on S3 each discard is two requests, which wait on the network.
-            workers = min(len(gone), max(1, ctx.settings.s3_max_concurrency))
-            with ThreadPoolExecutor(workers, thread_name_prefix="discard") as pool:
-                kept += sum(pool.map(lambda sha: _discard(ctx, sha, started), [g[0] for g in gone]))
+            originals = [asset_key(sha256) for sha256, _ in gone]
+            kept += sum(not removed for removed in _discard_all(ctx, originals, started))
+            if ctx.settings.thumbnails_in_store:
+                _discard_all(ctx, [thumbnail_key(sha256) for sha256, _ in gone], started)
         images += len(gone)
         size += sum(byte_size for _, byte_size in gone)
         if on_batch is not None:
             on_batch(len(gone), sum(byte_size for _, byte_size in gone))
-    return ReclaimResult(images=images, bytes=size, kept=kept, dry_run=dry_run)
+    orphans = _sweep(ctx, started - SWEEP_GRACE_S, dry_run) if sweep else 0
+    return ReclaimResult(images, size, kept, dry_run, orphans)
+
+
+def _sweep(ctx: Context, unused_since: float, dry_run: bool) -> int:
+    """Remove (or count) the stored originals and thumbnails no asset row names."""
+    found = 0
+    for folder, sha_of in (("assets/", _plain), ("thumbnails/", _jpg)):
+        keys = ctx.blobs.keys(folder)
+        while chunk := list(islice(keys, BATCH)):
+            _refuse_while_jobs_run(ctx)
+            by_sha = {sha_of(key): key for key in chunk}
+            with ctx.db.read() as session:
+                named = set(
+                    session.scalars(select(Asset.sha256).where(Asset.sha256.in_(list(by_sha))))
+                )
+            orphans = [key for sha, key in by_sha.items() if sha not in named]
+            if dry_run:
+                found += len(orphans)
+            elif orphans:
+                found += sum(_discard_all(ctx, orphans, unused_since))
+    return found
+
+
+def _plain(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
+def _jpg(key: str) -> str:
+    return key.rsplit("/", 1)[-1].removesuffix(".jpg")
+
+
+def _discard_all(ctx: Context, keys: list[str], unused_since: float) -> list[bool]:
+    # Concurrently: on S3 each discard is two requests, which wait on the network.
+    workers = min(len(keys), max(1, ctx.settings.s3_max_concurrency))
+    with ThreadPoolExecutor(workers, thread_name_prefix="discard") as pool:
+        return list(pool.map(lambda key: ctx.blobs.discard(key, unused_since), keys))
 
 
 def _unused() -> object:
     return ~exists().where(Entry.asset_id == Asset.id)
-
-
-def _discard(ctx: Context, sha256: str, started: float) -> int:
-    """Remove an asset's blobs unless put since ``started``; 1 when the original was kept."""
-    kept = not ctx.blobs.discard(asset_key(sha256), started)
-    if ctx.settings.thumbnails_in_store:
-        ctx.blobs.discard(thumbnail_key(sha256), started)
-    return int(kept)
 
 
 def _refuse_while_jobs_run(ctx: Context) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -56,6 +57,15 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        base = self._path(prefix.rstrip("/")) if prefix.strip("/") else self.root
+        for folder, _, names in os.walk(base):
+            relative = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            for name in names:
+                # Hidden: temporary files of put(), files being discarded, the clock.
+                if not name.startswith(".") and ".discard-" not in name:
+                    yield name if relative == "." else f"{relative}/{name}"
 
     def now(self) -> float:
         # The file system stamps times from a clock that may lag time.time() by a tick: a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 
 class MemoryBlobStore:
@@ -29,6 +30,11 @@ class MemoryBlobStore:
         with self._lock:
             self._blobs.pop(key, None)
             self._put_at.pop(key, None)
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        with self._lock:
+            found = [k for k in self._blobs if k.startswith(prefix)]
+        yield from found
 
     def now(self) -> float:
         return time.time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 
@@ -20,6 +21,11 @@ class BlobStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove ``key``; a missing key is not an error."""
+        ...
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every key under ``prefix`` (a folder, ending in '/'), streamed, in no set order;
+        files of unfinished writes and discards are not keys."""
         ...
 
     def now(self) -> float:

@@ -473,6 +473,11 @@ class S3BlobStore:
             f"deleting s3://{self.bucket}/{self._key(key)}",
         )
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        for page in list_pages(self.client, self.bucket, self._key(prefix), self.options):
+            for obj in page:
+                yield obj.key[len(self.prefix) :]
+
     def now(self) -> float:
         return time.time()
 
