@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Asset, Box, Dataset, Entry, EntryLabel, utcnow
 from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ImportRecord
-from customlabels.imaging import Analysed, InvalidImage, analyse_file, analyse_image
+from customlabels.imaging import Analysed, InvalidImage
 from customlabels.imaging.orientation import raw_to_upright_box
-from customlabels.services import stats
+from customlabels.services import analysis_tasks, stats
 from customlabels.services.analysis_pool import process_pool
+from customlabels.services.analysis_tasks import PROCESS_CHUNK, PortableFetch
 from customlabels.services.assets import insert_assets, known_sources, put_blobs, remember_sources
 from customlabels.services.bulk_gc import bulk_gc
 from customlabels.services.context import Context
@@ -40,15 +41,10 @@ from customlabels.services.source_files import (
 )
 from customlabels.services.sql_helpers import driver_values, insert_rows
 from customlabels.storage.local import LocalBlobStore
-from customlabels.storage.protocol import asset_key
 
 BATCH = 256
 # Local files in the first batch from which the analysis moves to processes (import_pool=auto).
 PROCESS_POOL_MIN_FILES = 64
-# Files sent to a worker process in one task: one message each way per chunk instead of per
-# file, which cost the importing process (pickling, pipe wake-ups) as much as a worker's
-# analysis of a small photo.
-PROCESS_CHUNK = 16
 # A batch whose images all need no analysis (known files, known objects) is only rows to
 # write, which costs less per line in bigger transactions: the next batch doubles, up to this.
 MAX_BATCH = 4096
@@ -86,15 +82,6 @@ class AssetDims:
     raw_width: int
     raw_height: int
     orientation: int
-
-
-class PortableFetch:
-    """A ``fetch`` a worker process can run too: picklable, and needing nothing of this
-    process (a download from S3 with the credentials resolved here). Big imports of such
-    sources download and analyse in the process pool, as big local imports do."""
-
-    def __call__(self) -> bytes:
-        raise NotImplementedError
 
 
 @dataclass
@@ -152,106 +139,12 @@ class IngestSummary:
         }
 
 
-def _analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
-    try:
-        return analyse_file(path, size, max_pixels, max_bytes)
-    except InvalidImage as exc:
-        return exc
-    except OSError as exc:
-        return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
-
-
-# A worker process's store per root, kept so its cache of made folders lives across files.
-_worker_stores: dict[str, LocalBlobStore] = {}
-
-
-def _worker_store(root: str) -> LocalBlobStore:
-    store = _worker_stores.get(root)
-    if store is None:
-        store = _worker_stores[root] = LocalBlobStore(Path(root))
-    return store
-
-
-def _analyse_and_store(
-    path: str, store_root: str, size: int, max_pixels: int, max_bytes: int
-) -> Any:
-    """In a worker process: analyse a file and write its bytes to the local store there.
-
-    Sending every image's bytes back to the importing process through a pipe cost it more
-    kernel time than the analysis itself; only the small analysis result travels now.
-    """
-    outcome = _analyse_path(path, size, max_pixels, max_bytes)
-    if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], bytes):
-        analysed, data = outcome
-        _worker_store(store_root).put(asset_key(analysed.sha256), data)
-        return analysed, None
-    return outcome
-
-
-def _analyse_chunk(
-    paths: list[str], store_root: str | None, size: int, max_pixels: int, max_bytes: int
-) -> list[Any]:
-    """In a worker process: analyse several files (and store them when the store is local)."""
-    if store_root is None:
-        return [_analyse_path(path, size, max_pixels, max_bytes) for path in paths]
-    return [_analyse_and_store(path, store_root, size, max_pixels, max_bytes) for path in paths]
-
-
-def _fetch_chunk(
-    fetches: list[Callable[[], bytes]],
-    store_root: str | None,
-    size: int,
-    max_pixels: int,
-    max_bytes: int,
-) -> list[Any]:
-    """In a worker process: download several objects (on a few threads, as downloads wait on
-    the network), analyse each as it arrives, and store it when the store is local."""
-    outcomes = []
-    for outcome in _download_threads().map(_try_fetch, fetches):
-        if isinstance(outcome, bytes):
-            outcome = _analyse_bytes(outcome, size, max_pixels, max_bytes)
-            if store_root is not None and isinstance(outcome, tuple):
-                analysed, data = outcome
-                if isinstance(data, bytes):
-                    _worker_store(store_root).put(asset_key(analysed.sha256), data)
-                    outcome = (analysed, None)
-        outcomes.append(outcome)
-    return outcomes
-
-
-def _try_fetch(fetch: Callable[[], bytes]) -> bytes | tuple[str, str]:
-    try:
-        return fetch()
-    except UnresolvableSource as exc:
-        return (exc.code, str(exc))
-
-
-_worker_downloads: list[ThreadPoolExecutor] = []
-
-
-def _download_threads() -> ThreadPoolExecutor:
-    """A worker process's download threads, made on first use and kept."""
-    if not _worker_downloads:
-        _worker_downloads.append(ThreadPoolExecutor(PROCESS_CHUNK, thread_name_prefix="fetch"))
-    return _worker_downloads[0]
-
-
 def _portable(cand: Candidate) -> bool:
     """Whether a worker process can read this candidate's image (a local file, or a fetch
     that needs nothing of this process)."""
     if cand.fetch is not None:
         return isinstance(cand.fetch, PortableFetch)
     return bool(cand.path) and cand.data is None
-
-
-def _fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:
-    """Download on a pool thread, then analyse holding one of ``import_workers`` CPU slots."""
-    try:
-        data = fetch()
-    except UnresolvableSource as exc:
-        return (exc.code, str(exc))
-    with cpu:
-        return _analyse_bytes(data, *args)
 
 
 def _source_key(cand: Candidate) -> str | None:
@@ -261,18 +154,6 @@ def _source_key(cand: Candidate) -> str | None:
     # ``cand.path`` is a real path (the readers and SourceFiles resolve it), so this is
     # local_source_ref(cand.path) without walking the path again for every lookup.
     return "file://" + Path(cand.path).as_posix() if cand.path else None
-
-
-def _analyse_bytes(data: bytes, size: int, max_pixels: int, max_bytes: int) -> Any:
-    if len(data) > max_bytes:
-        return (
-            "ERROR_INVALID_IMAGE",
-            f"image of {len(data)} bytes exceeds the limit of {max_bytes}",
-        )
-    try:
-        return analyse_image(data, size, max_pixels), data
-    except InvalidImage as exc:
-        return exc
 
 
 class Ingestor:
@@ -406,12 +287,12 @@ class Ingestor:
         for start in range(0, len(files), PROCESS_CHUNK):
             chunk = files[start : start + PROCESS_CHUNK]
             paths = [c.path for c in chunk]
-            future = pool.submit(_analyse_chunk, paths, root, *args)
+            future = pool.submit(analysis_tasks.analyse_chunk, paths, root, *args)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
         for start in range(0, len(fetches), PROCESS_CHUNK):
             chunk = fetches[start : start + PROCESS_CHUNK]
-            future = pool.submit(_fetch_chunk, [c.fetch for c in chunk], root, *args)
+            future = pool.submit(analysis_tasks.fetch_chunk, [c.fetch for c in chunk], root, *args)
             self.downloads_started += len(chunk)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
@@ -518,13 +399,15 @@ class Ingestor:
                 self._downloads = ThreadPoolExecutor(
                     max(1, settings.s3_max_concurrency), thread_name_prefix="download"
                 )
-            cand.future = self._downloads.submit(_fetch_and_analyse, cand.fetch, self._cpu, *args)
+            cand.future = self._downloads.submit(
+                analysis_tasks.fetch_and_analyse, cand.fetch, self._cpu, *args
+            )
             if cand.fingerprint:
                 self._inflight[cand.fingerprint] = (cand.future, None)
         elif cand.data is not None:
-            cand.future = self._executor.submit(_analyse_bytes, cand.data, *args)
+            cand.future = self._executor.submit(analysis_tasks.analyse_bytes, cand.data, *args)
         else:  # a local file of a small import (big ones go to _start_chunks)
-            cand.future = self._executor.submit(_analyse_path, cand.path, *args)
+            cand.future = self._executor.submit(analysis_tasks.analyse_path, cand.path, *args)
 
     # -- stage 2: store bytes, write rows ------------------------------------------------
 

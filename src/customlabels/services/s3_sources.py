@@ -50,16 +50,11 @@ from customlabels.errors import InvalidInput, ServiceUnavailable
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.image_files import is_image_name
 from customlabels.formats.records import EntryIssue, ImportRecord
+from customlabels.services.analysis_tasks import PortableFetch
 from customlabels.services.context import Context
 from customlabels.services.entries import delete_entries
 from customlabels.services.entry_query import EntryFilter
-from customlabels.services.ingest import (
-    NO_IMAGE_CODES,
-    Candidate,
-    Ingestor,
-    IngestSummary,
-    PortableFetch,
-)
+from customlabels.services.ingest import NO_IMAGE_CODES, Candidate, Ingestor, IngestSummary
 from customlabels.services.jobs import Progress
 from customlabels.services.source_files import UnresolvableSource
 from customlabels.storage.s3 import (
