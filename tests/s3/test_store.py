@@ -157,9 +157,7 @@ def test_the_s3_store_keeps_a_blob_put_again_during_a_discard_window(s3_store):
     assert store.discard("assets/aa/never-there", since) is False
 
 
-def test_a_sweep_finds_objects_under_the_store_prefix_that_no_image_names(
-    s3_store, s3, new_bucket
-):
+def test_a_sweep_finds_objects_under_the_store_prefix_that_no_image_names(s3_store, s3, new_bucket):
     ctx, bucket = s3_store
     originals = _imported(ctx, s3, new_bucket)
     s3.put_object(Bucket=bucket, Key="store/assets/ff/" + "f" * 64, Body=b"left behind")
