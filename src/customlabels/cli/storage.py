@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from customlabels.cli.common import DatabaseUrl, DataDir, Json, open_ctx, print_json
+from customlabels.cli.common import DatabaseUrl, DataDir, Json, err, open_ctx, print_json
 from customlabels.services.reclaim import reclaim_unused_images
 
 app = typer.Typer(help="Look after the image store.", no_args_is_help=True)
@@ -31,7 +32,22 @@ def reclaim(
 ) -> None:
     """Remove the images that no entry uses any more (left by deleted entries, datasets and
     projects): their bytes, thumbnails and rows. Refused while a job runs."""
-    result = reclaim_unused_images(open_ctx(data_dir, database_url), dry_run=dry_run, sweep=sweep)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.completed:,.0f} images, {task.fields[mib]:,.1f} MiB"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=json or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("reclaiming" if not dry_run else "counting", total=None, mib=0.0)
+        freed = [0]
+
+        def advance(images: int, size: int) -> None:
+            freed[0] += size
+            bar.update(task, advance=images, mib=freed[0] / (1 << 20))
+
+        ctx = open_ctx(data_dir, database_url)
+        result = reclaim_unused_images(ctx, dry_run=dry_run, sweep=sweep, on_batch=advance)
     if json:
         print_json(
             {
