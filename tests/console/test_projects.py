@@ -33,3 +33,21 @@ def test_deleting_a_project_asks_first_and_then_removes_it(page: Page, server: S
     page.get_by_role("dialog").get_by_role("button", name="Delete project").click()
     expect(page.locator("tr[data-project=old]")).to_have_count(0)
     assert server.api.get("/projects/old").status_code == 404
+
+
+def test_after_deleting_a_project_its_images_space_is_reclaimed_in_one_click(
+    page: Page, server: Server, shoes, shoot
+) -> None:
+    server.folder_dataset("shoes", shoes)
+    page.goto("/")
+    page.locator("tr[data-project=shoes]").get_by_role("button", name="Delete…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete project").click()
+    notice = page.get_by_test_id("reclaim-notice")
+    expect(notice).to_contain_text("Project “shoes” deleted")
+    notice.get_by_role("button", name="Reclaim space").click()
+    expect(notice).to_contain_text("Removed 50 unused images")
+    shoot(page, "1-reclaimed")
+    again = server.api.post("/storage/reclaim", json={"dry_run": True}).json()
+    assert again["unused_images"] == 0
+    notice.get_by_role("button", name="Dismiss").click()
+    expect(notice).to_have_count(0)

@@ -6,6 +6,7 @@ import { keys, useProjects } from "../api/hooks";
 import type { DatasetOverview, ProjectOverview } from "../api/types";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useToast } from "../components/Toasts";
+import { ReclaimNotice } from "../project/ReclaimNotice";
 
 function DatasetCell({ d }: { d: DatasetOverview | undefined }) {
   if (!d) return <span className="muted">none</span>;
@@ -54,12 +55,14 @@ function CreateProjectForm() {
 export function ProjectsPage() {
   const projects = useProjects();
   const [deleting, setDeleting] = useState<ProjectOverview | null>(null);
+  const [deleted, setDeleted] = useState<string | null>(null);
   const client = useQueryClient();
   const toast = useToast();
   const remove = useMutation({
     mutationFn: (name: string) => api(`/projects/${encodeURIComponent(name)}`, { method: "DELETE" }),
-    onSuccess: () => {
+    onSuccess: (_, name) => {
       setDeleting(null);
+      setDeleted(name);
       void client.invalidateQueries({ queryKey: keys.projects });
     },
     onError: (e) => toast(errorText(e), "error"),
@@ -70,6 +73,7 @@ export function ProjectsPage() {
         <h1>Projects</h1>
         <CreateProjectForm />
       </div>
+      {deleted && <ReclaimNotice key={deleted} deleted={deleted} onClose={() => setDeleted(null)} />}
       {projects.isLoading && <p>Loading…</p>}
       {projects.error && <p className="error">{errorText(projects.error)}</p>}
       {projects.data?.length === 0 && (
