@@ -11,8 +11,11 @@ in one run, on SQLite and the local blob store in fresh data dirs:
 - the S3 import of the same photos (``s3://bucket/photos/``, folder labels), images/s, and
   its ratio to the local import (target >= 0.8);
 - the re-sync of the unchanged bucket, keys/s (target >= 20,000) and downloads (must be 0);
+- a relabelling: an update from a manifest on S3 naming every photo in key order, lines/s
+  and downloads (must be 0), against plain HEADs (a HEAD per line could not beat them);
 - the server's own floors, which bound any client: listing every key with plain boto3
-  (keys/s), and downloading every object with plain boto3 on 16 threads (objects/s). moto
+  (keys/s), downloading every object, and HEAD of every object, with plain boto3 on 16
+  threads (objects/s). moto
   is a Python server sharing this machine's cores with the importer, so where a figure
   misses its target, compare it with these floors to see whose time it is.
 """
@@ -29,10 +32,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import orjson
 from _common import bench_context, peak_rss_mib, print_table, temp_dir
 from import_folder import ensure_photos
 
 from customlabels.services import datasets, imports, projects, runner, s3_sync
+from customlabels.services.context import Context
+from customlabels.services.jobs import JobInfo
 from customlabels.storage.s3 import S3Options, list_pages, make_client
 
 BUCKET = "bench-photos"
@@ -72,8 +78,8 @@ def upload(client: object, photos: Path) -> int:
     return len(paths)
 
 
-def floors(options: S3Options) -> tuple[float, float]:
-    """(keys/s of a plain listing, objects/s of plain concurrent downloads)."""
+def floors(options: S3Options) -> tuple[float, float, float]:
+    """(keys/s of a plain listing, objects/s of plain concurrent downloads, and of HEADs)."""
     client = make_client(options)
     start = time.perf_counter()
     keys = [o.key for page in list_pages(client, BUCKET, "photos/", options) for o in page]
@@ -86,7 +92,15 @@ def floors(options: S3Options) -> tuple[float, float]:
     start = time.perf_counter()
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(get, keys))
-    return list_rate, len(keys) / (time.perf_counter() - start)
+    get_rate = len(keys) / (time.perf_counter() - start)
+
+    def head(key: str) -> int:
+        return int(client.head_object(Bucket=BUCKET, Key=key)["ContentLength"])  # type: ignore[attr-defined]
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(head, keys))
+    return list_rate, get_rate, len(keys) / (time.perf_counter() - start)
 
 
 def measure_local(photos: Path, count: int) -> float:
@@ -114,6 +128,7 @@ def measure_s3(count: int) -> dict[str, object]:
         again = runner.run_job(ctx, s3_sync.start_dataset_sync(ctx, "bench", "train"))
         resync_seconds = time.perf_counter() - start
         assert again.status == "SUCCEEDED", again.message
+        manifest_seconds, relabelled = _relabel_from_manifest(ctx)
     return {
         "import_rate": count / seconds,
         "import_seconds": seconds,
@@ -125,7 +140,39 @@ def measure_s3(count: int) -> dict[str, object]:
         "resync_seconds": resync_seconds,
         "resync_downloaded": again.result["downloaded"],
         "resync_unchanged": again.result["unchanged"],
+        "manifest_rate": relabelled.result["entries"] / manifest_seconds,
+        "manifest_downloaded": relabelled.result["downloaded"],
     }
+
+
+def _relabel_from_manifest(ctx: Context) -> tuple[float, JobInfo]:
+    """Update the dataset from a manifest on S3 naming every stored photo in key order (as
+    a labelling job writes one) with a new label: (seconds, job). Nothing is downloaded; what
+    is measured is finding out that each image is the one stored."""
+    options = S3Options.from_settings(ctx.settings)
+    client = make_client(options)
+    keys = [o.key for page in list_pages(client, BUCKET, "photos/", options) for o in page]
+    lines = [
+        orjson.dumps(
+            {
+                "source-ref": f"s3://{BUCKET}/{key}",
+                "class": 0,
+                "class-metadata": {
+                    "class-name": "relabelled",
+                    "type": "groundtruth/image-classification",
+                    "confidence": 1,
+                },
+            }
+        )
+        for key in keys
+    ]
+    client.put_object(Bucket=BUCKET, Key="relabel.manifest", Body=b"\n".join(lines) + b"\n")
+    source = {"kind": "manifest", "path": f"s3://{BUCKET}/relabel.manifest"}
+    start = time.perf_counter()
+    job = runner.run_job(ctx, imports.start_dataset_update(ctx, "bench", "train", source))
+    seconds = time.perf_counter() - start
+    assert job.status == "SUCCEEDED", job.message
+    return seconds, job
 
 
 def start_server(kind: str, port: int) -> subprocess.Popen[bytes]:
@@ -167,7 +214,7 @@ def run_server(kind: str, photos: Path, count: int) -> dict[str, object]:
         print(f"[{kind}] uploaded {count} photos in {time.perf_counter() - start:.1f} s")
         figures = measure_s3(count)
         print(f"[{kind}] S3 import: {figures['import_rate']:,.0f} img/s", flush=True)
-        figures["list_floor"], figures["get_floor"] = floors(options)
+        figures["list_floor"], figures["get_floor"], figures["head_floor"] = floors(options)
     finally:
         server.kill()
         server.wait()
@@ -208,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         resync = float(s3["resync_rate"])  # type: ignore[arg-type]
         list_floor = float(s3["list_floor"])  # type: ignore[arg-type]
         get_floor = float(s3["get_floor"])  # type: ignore[arg-type]
+        head_floor = float(s3["head_floor"])  # type: ignore[arg-type]
+        manifest = float(s3["manifest_rate"])  # type: ignore[arg-type]
         rows += [
             (f"[{kind}] S3 import (img/s)", f"{rate:,.0f}"),
             (f"[{kind}] ratio S3 / best local (target >= 0.8)", f"{rate / best_local:.2f}"),
@@ -221,8 +270,20 @@ def main(argv: list[str] | None = None) -> None:
                 f"{s3['resync_seconds']:.2f} s, "
                 f"{s3['resync_unchanged']} / {s3['resync_downloaded']}",
             ),
+            (
+                f"[{kind}] manifest update over stored images, key order (lines/s; downloaded)",
+                f"{manifest:,.0f}; {s3['manifest_downloaded']}",
+            ),
+            (
+                f"[{kind}] ratio manifest update / plain HEADs (a HEAD a line would give < 1)",
+                f"{manifest / head_floor:.2f}",
+            ),
             (f"[{kind}] server floor: plain boto3 listing (keys/s)", f"{list_floor:,.0f}"),
             (f"[{kind}] server floor: plain GETs, {THREADS} threads (obj/s)", f"{get_floor:,.0f}"),
+            (
+                f"[{kind}] server floor: plain HEADs, {THREADS} threads (obj/s)",
+                f"{head_floor:,.0f}",
+            ),
         ]
     rows.append(("peak RSS of this process (MiB)", f"{peak_rss_mib():.0f}"))
     print_table(["figure", "value"], rows)

@@ -21,11 +21,15 @@ SLOWDOWN = (
 
 
 class Faults:
-    """key suffix -> list of faults still to inject ("slowdown" or "drop"), in order."""
+    """key suffix -> list of faults still to inject ("slowdown" or "drop"), in order; and
+    the requests seen, as (method, path with query), when a list is given to keep them."""
 
-    def __init__(self, plan: dict[str, list[str]]) -> None:
+    def __init__(
+        self, plan: dict[str, list[str]], seen: list[tuple[str, str]] | None = None
+    ) -> None:
         self.plan = {k: list(v) for k, v in plan.items()}
         self.lock = threading.Lock()
+        self.seen = seen
 
     def next_for(self, path: str) -> str | None:
         with self.lock:
@@ -45,6 +49,9 @@ def _handler(target: tuple[str, int], faults: Faults) -> type[BaseHTTPRequestHan
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
+            if faults.seen is not None:
+                with faults.lock:
+                    faults.seen.append((self.command, unquote(self.path)))
             fault = faults.next_for(unquote(urlsplit(self.path).path))
             if fault == "slowdown":
                 self.send_response(503)
@@ -83,11 +90,13 @@ def _handler(target: tuple[str, int], faults: Faults) -> type[BaseHTTPRequestHan
 
 
 @contextmanager
-def faulty_proxy(endpoint: str, plan: dict[str, list[str]]) -> Iterator[str]:
-    """Yields the proxy's http://127.0.0.1:<port>; ``plan`` as in :class:`Faults`."""
+def faulty_proxy(
+    endpoint: str, plan: dict[str, list[str]], seen: list[tuple[str, str]] | None = None
+) -> Iterator[str]:
+    """Yields the proxy's http://127.0.0.1:<port>; ``plan`` and ``seen`` as in :class:`Faults`."""
     parts = urlsplit(endpoint)
     server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), _handler((parts.hostname or "", parts.port or 80), Faults(plan))
+        ("127.0.0.1", 0), _handler((parts.hostname or "", parts.port or 80), Faults(plan, seen))
     )
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -6,6 +6,7 @@ import orjson
 
 from customlabels.services import datasets
 
+from .faulty_proxy import faulty_proxy
 from .helpers import by_ref, codes, create, jpeg, png, put, update
 
 
@@ -129,3 +130,34 @@ def test_a_manifest_over_images_already_stored_downloads_none_of_them_again(s3ct
     again = update(s3ctx, {"kind": "manifest", "path": f"s3://{bucket}/m2.manifest"})
     assert again.result["downloaded"] == 0
     assert {v.labels[0] for v in by_ref(s3ctx).values()} == {"y"}
+
+
+def test_a_manifest_in_key_order_finds_its_images_by_listing_not_one_request_each(
+    s3ctx, s3, new_bucket, moto_endpoint, monkeypatch
+):
+    bucket = new_bucket()
+    images = {f"img/{n:03d}.jpg": jpeg((n * 5, 80, 160)) for n in range(40)}
+    put(s3, bucket, {**images, "other/x.jpg": jpeg((1, 2, 3))})
+    refs = [f"s3://{bucket}/{key}" for key in sorted(images)]
+    missing = f"s3://{bucket}/img/039b-gone.jpg"
+    body = manifest(*(line(ref, "cat") for ref in [*refs, missing]))
+    put(s3, bucket, {"train.manifest": body, "fix.manifest": body.replace(b'"cat"', b'"dog"')})
+    seen: list[tuple[str, str]] = []
+
+    with faulty_proxy(moto_endpoint, {}, seen) as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        job = create(s3ctx, {"kind": "manifest", "path": f"s3://{bucket}/train.manifest"})
+        relabelled = update(s3ctx, {"kind": "manifest", "path": f"s3://{bucket}/fix.manifest"})
+
+    assert job.status == "SUCCEEDED", job.message
+    assert relabelled.status == "SUCCEEDED", relabelled.message
+    found = by_ref(s3ctx)
+    assert all(found[ref].asset is not None and found[ref].labels == ["dog"] for ref in refs)
+    assert "NoSuchKey" in messages(found[missing])
+    heads = [path for method, path in seen if method == "HEAD"]
+    lists = [path for method, path in seen if method == "GET" and "list-type=2" in path]
+    # Per import: one listing for the 40 keys, and HEADs only for the key it did not show
+    # (and its bucket, which tells NoSuchKey from NoSuchBucket).
+    assert len(lists) == 2, lists
+    assert sorted(heads) == sorted([f"/{bucket}/img/039b-gone.jpg", f"/{bucket}"] * 2), heads
+    assert job.result["downloaded"] == 40 and relabelled.result["downloaded"] == 0

@@ -81,6 +81,8 @@ log = logging.getLogger(__name__)
 LABELS_FILE = "labels.json"  # written by the folder export; maps folder names to labels
 REPORT_LIMIT = 1000  # source-refs named in a job result; the counts are always complete
 MANIFEST_ERROR = "ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT"
+# Keys of one folder in a chunk of manifest lines from which a listing replaces their HEADs.
+LIST_MIN_KEYS = 16
 BAD_IMAGE = "ERROR_INVALID_IMAGE"
 
 
@@ -536,9 +538,47 @@ class _ManifestImport:
                 for r in chunk
                 if is_s3_uri(r.source_ref) and not any(i.code in NO_IMAGE_CODES for i in r.issues)
             }
-            heads = dict(zip(refs, pool.map(self._head, refs), strict=True))
+            heads: dict[str, S3Object | tuple[str, str]] = {}
+            for (bucket, _), keys in _by_folder(refs).items():
+                if len(keys) >= LIST_MIN_KEYS:
+                    heads.update(self._listed(bucket, keys))
+            rest = [ref for ref in refs if ref not in heads]
+            heads.update(zip(rest, pool.map(self._head, rest), strict=True))
             for record in chunk:
                 yield self._candidate(record, heads)
+
+    def _listed(self, bucket: str, keys: list[str]) -> dict[str, S3Object]:
+        """The objects of ``keys`` (of one folder) that a listing of the range they span
+        shows: one request for up to a page of keys, where HEADs take one each (a manifest
+        written in key order, as labelling jobs write them, fills a page per chunk).
+
+        Stops at the first page in which fewer than one key in ten is wanted (the lines of an
+        unordered manifest are spread over the whole folder: HEADs cost less), and on any
+        error (listing may be denied where reading is not): the keys it did not find are
+        looked up one by one, which also says why one is missing.
+        """
+        wanted, last = set(keys), max(keys)
+        first = min(keys)
+        found: dict[str, S3Object] = {}
+        pages = list_pages(
+            self.client,
+            bucket,
+            os.path.commonprefix(keys),
+            self.options,
+            start_after=first[:-1],  # just before the first key: StartAfter excludes itself
+        )
+        try:
+            for page in pages:
+                hits = 0
+                for obj in page:
+                    if obj.key in wanted:
+                        found[s3_uri(bucket, obj.key)] = obj
+                        hits += 1
+                if not page or page[-1].key >= last or hits * 10 < len(page):
+                    break
+        except Exception as exc:  # noqa: BLE001 - the HEADs that follow report what matters
+            log.info("listing s3://%s for a manifest failed (%s); HEAD each key", bucket, exc)
+        return found
 
     def _candidate(
         self, record: ImportRecord, heads: dict[str, S3Object | tuple[str, str]]
@@ -601,6 +641,15 @@ class _ManifestImport:
         with self._lock:
             self._bucket_exists[bucket] = exists
         return exists
+
+
+def _by_folder(refs: Iterable[str]) -> dict[tuple[str, str], list[str]]:
+    """The keys of s3:// refs grouped by (bucket, folder)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for ref in refs:
+        bucket, key = parse_s3_uri(ref)
+        groups.setdefault((bucket, key.rpartition("/")[0]), []).append(key)
+    return groups
 
 
 def _warning(code: str, message: str) -> EntryIssue:

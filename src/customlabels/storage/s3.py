@@ -297,9 +297,10 @@ class S3Object:
 
 
 def list_pages(
-    client: Any, bucket: str, prefix: str, options: S3Options
+    client: Any, bucket: str, prefix: str, options: S3Options, start_after: str = ""
 ) -> Iterator[list[S3Object]]:
-    """The objects under ``prefix``, one page (at most 1,000 keys) at a time, in key order.
+    """The objects under ``prefix`` (after ``start_after``), one page (at most 1,000 keys) at
+    a time, in key order.
 
     Pages are fetched as the caller asks for them, so a bucket of a million keys is never
     held in memory at once.
@@ -313,6 +314,8 @@ def list_pages(
         }
         if token:
             kwargs["ContinuationToken"] = token
+        elif start_after:
+            kwargs["StartAfter"] = start_after
         page = with_retries(
             lambda kwargs=kwargs: client.list_objects_v2(**kwargs),
             options,
