@@ -7,7 +7,6 @@ helpers do the conversions a person looking at the image would expect.
 
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image
 
 from customlabels.imaging.orientation import normalise_orientation
@@ -39,6 +38,8 @@ def has_alpha(im: Image.Image) -> bool:
 
 def _to_8bit_grey(im: Image.Image) -> Image.Image:
     """Scale 16/32-bit integer or float greyscale to 8 bits instead of clipping at 255."""
+    import numpy as np  # here: only rare modes need it, and it costs every CLI start 50 ms
+
     arr = np.asarray(im)
     if arr.dtype.kind == "f":
         arr = np.nan_to_num(arr.astype(np.float64))
@@ -83,6 +84,8 @@ def to_exportable(im: Image.Image, as_jpeg: bool) -> Image.Image:
     if mode in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
         return im
     if mode in ("I", "I;16B", "I;16L", "I;16N"):
+        import numpy as np  # here: only rare modes need it, and it costs every CLI start 50 ms
+
         arr = np.asarray(im)
         if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 65535):
             return _to_8bit_grey(im)

@@ -41,7 +41,6 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 from sqlalchemy import and_, select
 
@@ -196,7 +195,7 @@ class _KeySet:
 
     def __init__(self) -> None:
         self._hashes = array("q")
-        self._sorted: np.ndarray | None = None
+        self._sorted: Any = None  # the hashes as a sorted numpy array, once asked
 
     @staticmethod
     def _hash(ref: str) -> int:
@@ -210,6 +209,8 @@ class _KeySet:
         return len(self._hashes)
 
     def missing(self, refs: list[str]) -> list[bool]:
+        import numpy as np  # here: only a listing's end needs it; every CLI start would pay
+
         if self._sorted is None:
             self._sorted = np.sort(np.frombuffer(self._hashes, dtype=np.int64))
         wanted = np.array([self._hash(r) for r in refs], dtype=np.int64)
