@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         default=None,
         description="Redis URL of the job queue for remote workers; empty means SQLite queue.",
     )
+    queue_name: str = Field(
+        default="customlabels",
+        min_length=1,
+        description="Name of the job queue; deployments that share one Redis need different "
+        "names, or one's workers would run the other's job ids against the wrong database.",
+    )
     max_image_bytes: int = Field(
         default=64 * 1024 * 1024,
         description="Largest image file accepted, in bytes.",

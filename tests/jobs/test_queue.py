@@ -134,3 +134,16 @@ def test_unreachable_redis_is_a_clear_error_not_a_fallback(tmp_path: Path) -> No
     assert "redis://127.0.0.1:1/0" in raised.value.message
     assert raised.value.status == 503
     assert not (tmp_path / "queue.db").exists()
+
+
+def test_deployments_sharing_one_redis_under_different_queue_names_never_see_each_others_jobs(
+    redis_db: str, tmp_path: Path
+) -> None:
+    staging = open_queue(redis_db, tmp_path / "staging", "customlabels-staging")
+    production = open_queue(redis_db, tmp_path / "production", "customlabels-production")
+    staging.enqueue(41)
+    staging.enqueue(42)
+    assert (staging.pending(), production.pending()) == (2, 0)
+    production_too = open_queue(redis_db, tmp_path / "elsewhere", "customlabels-production")
+    production_too.enqueue(7)
+    assert (staging.pending(), production.pending()) == (2, 1)

@@ -45,7 +45,7 @@ def serve(
     from customlabels.jobs.queue import open_queue
 
     ctx = open_ctx(data_dir, database_url)
-    queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir)
+    queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name)
     if demo:
         from customlabels.demo import ensure_demo_project
 
@@ -69,7 +69,7 @@ def worker(
     from customlabels.jobs.queue import open_queue
 
     ctx = open_ctx(data_dir, database_url)
-    queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir)
+    queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

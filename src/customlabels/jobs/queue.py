@@ -60,10 +60,14 @@ class JobQueue:
             self._consumer = None
 
 
-def open_queue(redis_url: str | None, data_dir: Path) -> JobQueue:
-    """A SQLite queue in ``data_dir`` or a Redis queue at ``redis_url`` (checked now)."""
+def open_queue(redis_url: str | None, data_dir: Path, name: str = "customlabels") -> JobQueue:
+    """A SQLite queue in ``data_dir`` or a Redis queue at ``redis_url`` (checked now).
+
+    ``name`` keeps deployments that share one Redis apart: a job id means a row in one
+    deployment's database, and another's worker must never take it.
+    """
     if redis_url:
-        huey = RedisHuey("customlabels", url=redis_url)
+        huey = RedisHuey(name, url=redis_url)
         try:
             huey.storage.conn.ping()
         except Exception as exc:
@@ -72,4 +76,4 @@ def open_queue(redis_url: str | None, data_dir: Path) -> JobQueue:
             ) from exc
         return JobQueue(huey)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return JobQueue(SqliteHuey("customlabels", filename=str(data_dir / "queue.db")))
+    return JobQueue(SqliteHuey(name, filename=str(data_dir / "queue.db")))
