@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from customlabels.api.deps import Ctx
+from customlabels.api.schemas import ReclaimPublic, ReclaimRequest
 from customlabels.services.reclaim import reclaim_unused_images
 
 router = APIRouter(tags=["storage"])
-
-
-class ReclaimRequest(BaseModel):
-    dry_run: bool = Field(False, description="Count what would be removed; remove nothing.")
-    sweep: bool = Field(
-        False,
-        description="Also remove stored files no image names, older than an hour (left by "
-        "imports killed before they wrote their rows).",
-    )
-
-
-class ReclaimPublic(BaseModel):
-    unused_images: int = Field(description="Images no entry uses (removed unless a dry run).")
-    bytes: int = Field(description="Their original bytes.")
-    kept_in_use: int = Field(description="Blobs an import wrote again meanwhile: kept.")
-    dry_run: bool
-    orphan_files: int = Field(description="Stored files no image names (a sweep).")
 
 
 @router.post("/storage/reclaim", response_model=ReclaimPublic)

@@ -321,3 +321,20 @@ class ManifestUpdateIn(BaseModel):
 class UploadPublic(BaseModel):
     job: JobPublic
     skipped: list[dict[str, str]]
+
+
+class ReclaimRequest(BaseModel):
+    dry_run: bool = Field(False, description="Count what would be removed; remove nothing.")
+    sweep: bool = Field(
+        False,
+        description="Also remove stored files no image names, older than an hour (left by "
+        "imports killed before they wrote their rows).",
+    )
+
+
+class ReclaimPublic(BaseModel):
+    unused_images: int = Field(description="Images no entry uses (removed unless a dry run).")
+    bytes: int = Field(description="Their original bytes.")
+    kept_in_use: int = Field(description="Blobs an import wrote again meanwhile: kept.")
+    dry_run: bool
+    orphan_files: int = Field(description="Stored files no image names (a sweep).")

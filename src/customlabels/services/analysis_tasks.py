@@ -13,6 +13,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,10 @@ def analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
         return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
 
 
-# A worker process's store per root, kept so its cache of made folders lives across files.
-_worker_stores: dict[str, LocalBlobStore] = {}
-
-
+@cache
 def _worker_store(root: str) -> LocalBlobStore:
-    store = _worker_stores.get(root)
-    if store is None:
-        store = _worker_stores[root] = LocalBlobStore(Path(root))
-    return store
+    """A worker process's store per root, kept so its cache of made folders lives on."""
+    return LocalBlobStore(Path(root))
 
 
 def _analyse_and_store(
@@ -107,14 +103,10 @@ def _try_fetch(fetch: Callable[[], bytes]) -> bytes | tuple[str, str]:
         return (exc.code, str(exc))
 
 
-_worker_downloads: list[ThreadPoolExecutor] = []
-
-
+@cache
 def _download_threads() -> ThreadPoolExecutor:
     """A worker process's download threads, made on first use and kept."""
-    if not _worker_downloads:
-        _worker_downloads.append(ThreadPoolExecutor(PROCESS_CHUNK, thread_name_prefix="fetch"))
-    return _worker_downloads[0]
+    return ThreadPoolExecutor(PROCESS_CHUNK, thread_name_prefix="fetch")
 
 
 def fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *args: int) -> Any:

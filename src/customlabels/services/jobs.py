@@ -96,20 +96,25 @@ def get_job(ctx: Context, job_id: int) -> JobInfo:
         return job_info(job)
 
 
+def _running_alive() -> Any:
+    """Running, with a heartbeat fresh enough that the job was not killed."""
+    return (Job.status == "RUNNING") & (Job.heartbeat_at >= utcnow() - STALE_AFTER)
+
+
 def active_jobs_of_project(session: Session, project_id: int) -> list[Job]:
     """Queued jobs, and running ones whose heartbeat is fresh."""
-    fresh = utcnow() - STALE_AFTER
     return list(
         session.scalars(
             select(Job).where(
-                Job.project_id == project_id,
-                or_(
-                    Job.status == "QUEUED",
-                    (Job.status == "RUNNING") & (Job.heartbeat_at >= fresh),
-                ),
+                Job.project_id == project_id, or_(Job.status == "QUEUED", _running_alive())
             )
         ).all()
     )
+
+
+def first_running_job(session: Session) -> Job | None:
+    """The oldest job of any project that runs with a fresh heartbeat."""
+    return session.scalars(select(Job).where(_running_alive()).order_by(Job.id).limit(1)).first()
 
 
 class Progress:

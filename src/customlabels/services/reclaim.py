@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from itertools import islice
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Asset, Entry, Job, utcnow
+from customlabels.db.tables import Asset, Entry
 from customlabels.errors import ResourceInUse
 from customlabels.services.context import Context
-from customlabels.services.jobs import STALE_AFTER
+from customlabels.services.jobs import first_running_job
 from customlabels.storage.protocol import asset_key, thumbnail_key
 
 BATCH = 500
@@ -93,10 +92,11 @@ def reclaim_unused_images(
             kept += sum(not removed for removed in _discard_all(ctx, originals, started))
             if ctx.settings.thumbnails_in_store:
                 _discard_all(ctx, [thumbnail_key(sha256) for sha256, _ in gone], started)
+        batch_bytes = sum(byte_size for _, byte_size in gone)
         images += len(gone)
-        size += sum(byte_size for _, byte_size in gone)
+        size += batch_bytes
         if on_batch is not None:
-            on_batch(len(gone), sum(byte_size for _, byte_size in gone))
+            on_batch(len(gone), batch_bytes)
     orphans = _sweep(ctx, started - SWEEP_GRACE_S, dry_run) if sweep else 0
     return ReclaimResult(images, size, kept, dry_run, orphans)
 
@@ -142,21 +142,10 @@ def _unused() -> object:
 
 def _refuse_while_jobs_run(ctx: Context) -> None:
     with ctx.db.read() as session:
-        job = _running_job(session)
+        job = first_running_job(session)
         running = None if job is None else (job.id, job.kind)
     if running is not None:
         raise ResourceInUse(
             f"job {running[0]} ({running[1]}) is running; reclaim space when it has ended",
             details={"job_ids": [running[0]]},
         )
-
-
-def _running_job(session: Session) -> Job | None:
-    """A running job whose heartbeat is fresh (queued ones are checked again per batch)."""
-    fresh = utcnow() - STALE_AFTER
-    return session.scalars(
-        select(Job)
-        .where(Job.status == "RUNNING", Job.heartbeat_at >= fresh)
-        .order_by(Job.id)
-        .limit(1)
-    ).first()

@@ -70,11 +70,9 @@ class LocalBlobStore:
     def now(self) -> float:
         # The file system stamps times from a clock that may lag time.time() by a tick: a
         # put() just after this call could otherwise look older than it. Ask the file system.
-        marker = os.path.join(self.root, ".clock")
-        with open(marker, "wb"):
-            pass
-        os.utime(marker)
-        return os.stat(marker).st_mtime
+        marker = self.root / ".clock"
+        marker.touch()
+        return marker.stat().st_mtime
 
     def discard(self, key: str, unused_since: float) -> bool:
         path = os.fspath(self._path(key))
