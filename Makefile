@@ -3,19 +3,32 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every installed package at a tested version (pip constraints); `make lock` makes it anew.
+LOCK := constraints.txt
 
-.PHONY: run test lint install bench clean web
+.PHONY: run test lint install bench clean web lock
 
 # The web console: built by Vite into the package, again only when its sources changed.
 WEB_STAMP := src/customlabels/static/.built
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
 	web/package-lock.json web/vite.config.ts web/tsconfig.json
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c $(LOCK) pip
+	$(BIN)/pip install -q -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
+
+# Resolve pyproject's ranges afresh in a throwaway environment and pin what they gave.
+lock:
+	rm -rf .lock-venv
+	$(PY) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	{ sed -n '1,2p' $(LOCK); .lock-venv/bin/pip freeze --all --exclude-editable \
+		| grep -v '^setuptools=='; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .lock-venv
 
 install: $(STAMP)
 
@@ -31,7 +44,9 @@ web: $(WEB_STAMP)
 run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/customlabels serve --demo
 
+# PostgreSQL, Redis and Chromium are made ready first (scripts/test-services).
 test: $(STAMP) $(WEB_STAMP)
+	scripts/test-services
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 

@@ -40,13 +40,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHARED_DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
-SHOES_TRAIN = SHARED_DATASETS / "shoes" / "train"
 
 
 def launch_chromium(playwright: Any) -> Browser:
     assert Path(CHROMIUM).exists(), (
-        f"Chromium is missing at {CHROMIUM}: `apt-get install -y chromium` (.ci/run does it)"
+        f"Chromium is missing at {CHROMIUM}: `make test` installs it (scripts/test-services)"
     )
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -157,10 +155,9 @@ def shoot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
 
 
 @pytest.fixture
-def shoes(tmp_path: Path) -> Path:
+def shoes(shared_datasets: Path) -> Path:
     """The shared shoe photos: two label folders (read in place, never copied)."""
-    assert SHOES_TRAIN.is_dir(), f"the shared photos are missing: expected {SHOES_TRAIN}"
-    return SHOES_TRAIN
+    return shared_datasets / "shoes" / "train"
 
 
 def copy_images(source: Path, target: Path, count: int) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -55,9 +54,3 @@ def opened(data: bytes) -> Image.Image:
     im = Image.open(io.BytesIO(data))
     im.load()
     return im
-
-
-def shared_datasets() -> Path:
-    """The shared datasets folder that sits beside the repository checkout."""
-    repo_root = Path(__file__).resolve().parents[2]
-    return repo_root / ".." / "shared" / "datasets"

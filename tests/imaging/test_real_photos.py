@@ -8,9 +8,8 @@ import pytest
 
 from customlabels.imaging import analyse_file
 
-from .builders import opened, shared_datasets
+from .builders import opened
 
-DATASETS = shared_datasets()
 PHOTOS = [
     ("logos/inference_images/inference-image-2.jpeg", "JPEG", (1000, 667)),
     ("logos/aws_logo/aws-1.png", "PNG", (1000, 1000)),
@@ -20,9 +19,8 @@ PHOTOS = [
 
 
 @pytest.mark.parametrize(("relative", "fmt", "size"), PHOTOS, ids=[p[0] for p in PHOTOS])
-def test_real_photo_is_hashed_described_and_thumbnailed(relative, fmt, size):
-    assert DATASETS.is_dir(), f"the shared test photos are missing: expected {DATASETS}"
-    path = DATASETS / relative
+def test_real_photo_is_hashed_described_and_thumbnailed(relative, fmt, size, shared_datasets):
+    path = shared_datasets / relative
     analysed, data = analyse_file(str(path), 256, 100_000_000, 15_000_000)
     assert analysed.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert analysed.byte_size == len(data) == path.stat().st_size
