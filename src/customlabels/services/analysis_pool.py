@@ -4,15 +4,19 @@ Threads share one interpreter: with hashing, decoding and resizing releasing the
 parts, an import on threads used well under two cores. Processes do the whole analysis in
 parallel. The pool is made on first use and kept for the life of the process (``serve``
 runs many imports), from a fork server that has already loaded the imaging code, so a new
-worker starts in milliseconds and inherits no threads or database connections.
+worker starts in milliseconds and inherits no threads or database connections. Each worker
+ends with the process that made the pool (``parent_watch``), however that one ends.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+
+from customlabels.services.parent_watch import exit_when_process_ends
 
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -25,7 +29,12 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
         if pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["customlabels.imaging"])
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=exit_when_process_ends,
+                initargs=(os.getpid(),),
+            )
             if not _pools:
                 atexit.register(shutdown)
             _pools[workers] = pool
