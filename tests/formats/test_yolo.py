@@ -37,7 +37,8 @@ def make_item(entry_id: int, name: str, labels=(), boxes=(), size=(64, 48)) -> E
 def to_pixels(record: ImportRecord) -> list[tuple[str, float, float, float, float]]:
     """What the importer does with relative boxes once it knows the upright size."""
     assert record.local_path is not None
-    width, height = Image.open(record.local_path).size
+    with Image.open(record.local_path) as image:
+        width, height = image.size
     return [
         (b.label, b.left * width, b.top * height, b.width * width, b.height * height)
         for b in record.boxes

@@ -46,7 +46,7 @@ def _images(root: Path) -> None:
 def _kill_mid_way(command: list[str], data_dir: Path) -> int:
     """Start ``command``, SIGKILL it once its job has done some work; return done then."""
     env = dict(os.environ, CUSTOMLABELS_IMPORT_WORKERS="1")
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     ctx = open_context(Settings(data_dir=data_dir))
     try:
         deadline = time.monotonic() + 60

@@ -25,7 +25,7 @@ IMAGES = 700  # three batches of the ingestor, so a kill can land between two
 def _kill_mid_way(command: list[str], data_dir: Path) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTOMLABELS_")}
     env.update(CUSTOMLABELS_IMPORT_WORKERS="1", CUSTOMLABELS_S3_MAX_CONCURRENCY="2")
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     ctx = open_context(Settings(data_dir=data_dir))
     try:
         deadline = time.monotonic() + 60
