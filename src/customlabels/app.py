@@ -19,7 +19,6 @@ from customlabels.api import (
 )
 from customlabels.api.console_static import mount_console
 from customlabels.errors import CustomLabelsError, NotFound
-from customlabels.formats.errors import FormatError
 from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
 
@@ -46,11 +45,8 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
 
     @app.exception_handler(CustomLabelsError)
     async def on_error(_request: Request, exc: CustomLabelsError) -> JSONResponse:
+        # FormatError (400 InvalidFormat) is one of these too: formats join the one tree.
         return _error(exc.status, exc.code, exc.message, exc.details)
-
-    @app.exception_handler(FormatError)
-    async def on_format_error(_request: Request, exc: FormatError) -> JSONResponse:
-        return _error(400, "InvalidFormat", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from customlabels.db.tables import Dataset, Job, Project
 from customlabels.errors import CustomLabelsError
-from customlabels.formats.errors import FormatError
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
@@ -26,7 +25,8 @@ from customlabels.services.split import distribute
 
 log = logging.getLogger(__name__)
 
-CLIENT_ERRORS = (CustomLabelsError, FormatError, ValueError, OSError)
+# FormatError is a CustomLabelsError (formats raise errors of the one tree).
+CLIENT_ERRORS = (CustomLabelsError, ValueError, OSError)
 
 
 def run_job(ctx: Context, job_id: int) -> JobInfo:
