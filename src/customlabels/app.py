@@ -18,6 +18,7 @@ from customlabels.api import (
     routes_storage,
 )
 from customlabels.api.console_static import mount_console
+from customlabels.api.request_ids import RequestIdMiddleware
 from customlabels.errors import CustomLabelsError, NotFound
 from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
@@ -34,6 +35,8 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     app = FastAPI(title="customlabels", version=__version__)
     app.state.ctx = ctx
     app.state.queue = queue
+    # Outermost of ours: every answer, errors included, carries the request id.
+    app.add_middleware(RequestIdMiddleware)
     for router in (
         routes_projects.router,
         routes_datasets.router,

@@ -19,6 +19,7 @@ __all__ = [
     "DatasetNotFound",
     "EntryNotFound",
     "FormatError",
+    "InternalError",
     "InvalidInput",
     "JobNotFound",
     "LabelNotFound",
@@ -88,3 +89,10 @@ class ServiceUnavailable(CustomLabelsError):
 
     status = 503
     code = "ServiceUnavailable"
+
+
+class InternalError(CustomLabelsError):
+    """Something we did not expect went wrong; the log has the details (never the user)."""
+
+    status = 500
+    code = "InternalError"
