@@ -79,6 +79,63 @@ def test_renaming_and_recolouring_a_label_in_one_request_does_both(client: TestC
     assert _labels(client)["kitten"] == "#a0b0c0" and "cat" not in _labels(client)
 
 
+def test_an_entry_edit_with_a_box_outside_the_image_adds_no_label_and_keeps_the_version(
+    client: TestClient,
+) -> None:
+    entry = _entries(client)["cat"]
+    answer = client.patch(
+        f"{ENTRIES}/{entry['id']}",
+        json={
+            "version": entry["version"],
+            "add_labels": ["tabby"],
+            "remove_labels": ["cat"],
+            "add_boxes": [{"label": "ear", "left": 30, "top": 0, "width": 20, "height": 5}],
+        },
+    )
+    assert answer.status_code == 400
+    after = client.get(f"{ENTRIES}/{entry['id']}").json()
+    assert after["labels"] == ["cat"] and after["boxes"] == []
+    assert after["version"] == entry["version"]
+    assert set(_labels(client)) == {"cat", "dog"}
+
+
+def test_an_entry_edit_naming_a_box_it_lacks_changes_nothing(client: TestClient) -> None:
+    entry = _entries(client)["dog"]
+    answer = client.patch(
+        f"{ENTRIES}/{entry['id']}",
+        json={"version": entry["version"], "add_labels": ["puppy"], "delete_box_ids": [987654]},
+    )
+    assert answer.status_code == 400
+    after = client.get(f"{ENTRIES}/{entry['id']}").json()
+    assert after["labels"] == ["dog"] and after["version"] == entry["version"]
+    assert "puppy" not in _labels(client)
+
+
+def test_bulk_labelling_with_one_bad_name_labels_nothing(client: TestClient) -> None:
+    before = _entries(client)
+    answer = client.post(
+        ENTRIES + "/bulk-labels",
+        json={"ids": [e["id"] for e in before.values()], "add": ["pet", "x" * 256]},
+    )
+    assert answer.status_code == 400
+    after = _entries(client)
+    assert {k: (e["labels"], e["version"]) for k, e in after.items()} == {
+        k: (e["labels"], e["version"]) for k, e in before.items()
+    }
+    assert set(_labels(client)) == {"cat", "dog"}
+
+
+def test_an_undo_with_one_malformed_run_is_refused_whole(client: TestClient) -> None:
+    ids = sorted(e["id"] for e in _entries(client).values())
+    answer = client.post(
+        DATASET + "/bulk-changes/revert",
+        json={"added": {"cat": [[ids[0], ids[0]]]}, "removed": {"bird": [[ids[1], ids[0]]]}},
+    )
+    assert answer.status_code == 400
+    assert _entries(client)["cat"]["labels"] == ["cat"]
+    assert "bird" not in _labels(client)
+
+
 def test_the_service_renames_and_recolours_together_or_not_at_all(pets: Context) -> None:
     with pytest.raises(InvalidInput, match="#rrggbb"):
         labels.update_label(pets, "pets", "cat", new_name="kitten", color="#12")
