@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from huey import RedisHuey
 from PIL import Image
 
 from customlabels.app import create_app
@@ -134,6 +136,26 @@ def test_an_undo_with_one_malformed_run_is_refused_whole(client: TestClient) -> 
     assert answer.status_code == 400
     assert _entries(client)["cat"]["labels"] == ["cat"]
     assert "bird" not in _labels(client)
+
+
+def test_a_dataset_whose_job_the_queue_refuses_is_marked_failed_and_can_be_deleted(
+    pets: Context, tmp_path: Path
+) -> None:
+    # A real Redis queue whose server went away after start-up: nothing listens on port 9.
+    gone = JobQueue(RedisHuey("customlabels-gone", url="redis://127.0.0.1:9/0"))
+    (tmp_path / "photos").mkdir()
+    with _client(pets, gone) as client:
+        answer = client.post(
+            "/projects/pets/datasets/test",
+            json={"source": {"kind": "folder", "path": str(tmp_path / "photos")}},
+        )
+        assert answer.status_code == 503
+        assert answer.json()["error"]["code"] == "ServiceUnavailable"
+        dataset = client.get("/projects/pets/datasets/test").json()
+        assert dataset["status"] == "CREATE_FAILED"
+        jobs = client.get("/projects/pets/jobs").json()
+        assert [j["status"] for j in jobs if j["kind"] == "dataset.create"] == ["FAILED"]
+        assert client.delete("/projects/pets").status_code == 204
 
 
 def test_the_service_renames_and_recolours_together_or_not_at_all(pets: Context) -> None:
