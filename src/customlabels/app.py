@@ -18,6 +18,7 @@ from customlabels.api import (
     routes_storage,
 )
 from customlabels.api.console_static import mount_console
+from customlabels.api.docs_pages import mount_docs
 from customlabels.api.request_ids import RequestIdMiddleware
 from customlabels.errors import CustomLabelsError, NotFound
 from customlabels.jobs.queue import JobQueue
@@ -32,7 +33,8 @@ def _error(status: int, code: str, message: str, details: dict | None = None) ->
 
 def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     """The REST API under /api/v1 (OpenAPI at /docs), served over ``ctx`` and ``queue``."""
-    app = FastAPI(title="customlabels", version=__version__)
+    # The docs pages are ours (api/docs_pages.py): FastAPI's load their scripts from a CDN.
+    app = FastAPI(title="customlabels", version=__version__, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     app.state.queue = queue
     # Outermost of ours: every answer, errors included, carries the request id.
@@ -82,5 +84,6 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    mount_docs(app, app.title)
     mount_console(app)  # the web console at /, when it has been built (last: catch-all)
     return app
