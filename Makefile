@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Every installed package at a tested version (pip constraints); `make lock` makes it anew.
 LOCK := constraints.txt
+# Where `make run` listens: `make run HOST=0.0.0.0 PORT=8010`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test lint install bench clean web lock
+.PHONY: run shell test lint install bench clean web lock
 
 # The web console: built by Vite into the package, again only when its sources changed.
 WEB_STAMP := src/customlabels/static/.built
@@ -42,7 +45,12 @@ $(WEB_STAMP): web/node_modules/.package-lock.json $(WEB_SOURCES)
 web: $(WEB_STAMP)
 
 run: $(STAMP) $(WEB_STAMP)
-	$(BIN)/customlabels serve --demo
+	$(BIN)/customlabels serve --demo --host $(HOST) --port $(PORT)
+
+# A shell whose PATH starts with the virtualenv, so `customlabels ...` works as typed.
+shell: $(STAMP)
+	@echo "customlabels is on PATH here; leave with exit"
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
 # PostgreSQL, Redis and Chromium are made ready first (scripts/test-services).
 test: $(STAMP) $(WEB_STAMP)

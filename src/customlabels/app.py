@@ -18,8 +18,9 @@ from customlabels.api import (
     routes_storage,
 )
 from customlabels.api.console_static import mount_console
+from customlabels.api.docs_pages import mount_docs
+from customlabels.api.request_ids import RequestIdMiddleware
 from customlabels.errors import CustomLabelsError, NotFound
-from customlabels.formats.errors import FormatError
 from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
 
@@ -32,9 +33,12 @@ def _error(status: int, code: str, message: str, details: dict | None = None) ->
 
 def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     """The REST API under /api/v1 (OpenAPI at /docs), served over ``ctx`` and ``queue``."""
-    app = FastAPI(title="customlabels", version=__version__)
+    # The docs pages are ours (api/docs_pages.py): FastAPI's load their scripts from a CDN.
+    app = FastAPI(title="customlabels", version=__version__, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     app.state.queue = queue
+    # Outermost of ours: every answer, errors included, carries the request id.
+    app.add_middleware(RequestIdMiddleware)
     for router in (
         routes_projects.router,
         routes_datasets.router,
@@ -46,11 +50,8 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
 
     @app.exception_handler(CustomLabelsError)
     async def on_error(_request: Request, exc: CustomLabelsError) -> JSONResponse:
+        # FormatError (400 InvalidFormat) is one of these too: formats join the one tree.
         return _error(exc.status, exc.code, exc.message, exc.details)
-
-    @app.exception_handler(FormatError)
-    async def on_format_error(_request: Request, exc: FormatError) -> JSONResponse:
-        return _error(400, "InvalidFormat", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -83,5 +84,6 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    mount_docs(app, app.title)
     mount_console(app)  # the web console at /, when it has been built (last: catch-all)
     return app

@@ -2,27 +2,34 @@
 
 The REST API renders every one of them as
 ``{"error": {"code": ..., "message": ..., "details": {...}}}``; the CLI prints the message
-on one line and exits non-zero.
+on one line and exits non-zero. The root, :class:`CustomLabelsError`, lives in
+``error_base`` and :class:`FormatError` in ``formats.errors``, so that the pure ``formats``
+package raises errors of this tree while importing only ``error_base``; both are
+re-exported here, and code outside ``formats`` imports every error from this module.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from customlabels.error_base import CustomLabelsError
+from customlabels.formats.errors import FormatError
 
-
-class CustomLabelsError(Exception):
-    """Base of every error a user can cause or see."""
-
-    status: int = 500
-    code: str = "InternalError"
-
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+__all__ = [
+    "AlreadyExists",
+    "CustomLabelsError",
+    "DatasetNotFound",
+    "EntryNotFound",
+    "FormatError",
+    "InternalError",
+    "InvalidInput",
+    "JobNotFound",
+    "LabelNotFound",
+    "NotFound",
+    "ProjectNotFound",
+    "ResourceInUse",
+    "ServiceUnavailable",
+    "TooLarge",
+    "VersionConflict",
+]
 
 
 class InvalidInput(CustomLabelsError):
@@ -82,3 +89,10 @@ class ServiceUnavailable(CustomLabelsError):
 
     status = 503
     code = "ServiceUnavailable"
+
+
+class InternalError(CustomLabelsError):
+    """Something we did not expect went wrong; the log has the details (never the user)."""
+
+    status = 500
+    code = "InternalError"

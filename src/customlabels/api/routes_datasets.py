@@ -21,6 +21,7 @@ from customlabels.api.schemas import (
 from customlabels.errors import InvalidInput
 from customlabels.services import datasets, exports, imports, labels, s3_sync, split, uploads
 from customlabels.services.jobs import get_job
+from customlabels.services.submit import submit_job
 
 router = APIRouter(tags=["datasets"])
 DATASET = "/projects/{project}/datasets/{dataset_type}"
@@ -42,8 +43,8 @@ def create_dataset(
     job_id = imports.start_dataset_create(
         ctx, project, dataset_type, body.source.model_dump(exclude_none=True)
     )
-    queue.enqueue(job_id)
-    return JSONResponse(JobPublic.of(get_job(ctx, job_id)).model_dump(mode="json"), 202)
+    job = submit_job(ctx, queue, job_id)
+    return JSONResponse(JobPublic.of(job).model_dump(mode="json"), 202)
 
 
 @router.delete(DATASET, status_code=status.HTTP_204_NO_CONTENT)
@@ -73,8 +74,7 @@ def update_entries(
     job_id = imports.start_dataset_update(
         ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
     )
-    queue.enqueue(job_id)
-    return JobPublic.of(get_job(ctx, job_id))
+    return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
 @router.post(DATASET + "/sync", response_model=JobPublic, status_code=202)
@@ -84,8 +84,7 @@ def sync_dataset(
     """Import again what is new or changed at the dataset's S3 source (a job); keys gone
     from the bucket are reported in the job's result, deleted only with delete_missing."""
     job_id = s3_sync.start_dataset_sync(ctx, project, dataset_type, delete_missing=delete_missing)
-    queue.enqueue(job_id)
-    return JobPublic.of(get_job(ctx, job_id))
+    return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
 @router.post(DATASET + "/uploads", response_model=UploadPublic)
@@ -121,16 +120,14 @@ def upload(
 def distribute(project: str, body: DistributeIn, ctx: Ctx, queue: Queue) -> JobPublic:
     """Move a label-stratified random 20% of TRAIN into the empty TEST dataset (a job)."""
     job_id = split.start_distribute(ctx, project, body.seed)
-    queue.enqueue(job_id)
-    return JobPublic.of(get_job(ctx, job_id))
+    return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
 @router.post(DATASET + "/exports", response_model=JobPublic, status_code=202)
 def export(project: str, dataset_type: str, body: ExportIn, ctx: Ctx, queue: Queue) -> JobPublic:
     """Export to a folder on the server (a job)."""
     job_id = exports.start_export(ctx, project, dataset_type, body.format, body.out)
-    queue.enqueue(job_id)
-    return JobPublic.of(get_job(ctx, job_id))
+    return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, tags=["jobs"])

@@ -56,16 +56,8 @@ def create_label(project: str, body: LabelCreate, ctx: Ctx) -> LabelPublic:
 
 @router.patch("/projects/{project}/labels/{name}", response_model=LabelPublic)
 def update_label(project: str, name: str, body: LabelUpdate, ctx: Ctx) -> LabelPublic:
-    """Rename and/or recolour a label."""
-    current = name
-    info = None
-    if body.name is not None:
-        info = labels.rename_label(ctx, project, current, body.name)
-        current = body.name
-    if body.color is not None:
-        info = labels.recolour_label(ctx, project, current, body.color)
-    if info is None:  # nothing to change: answer with the label as it is
-        info = labels.rename_label(ctx, project, current, current)
+    """Rename and/or recolour a label: both changes or neither (400 leaves it as it was)."""
+    info = labels.update_label(ctx, project, name, new_name=body.name, color=body.color)
     return LabelPublic(name=info.name, color=info.color)
 
 

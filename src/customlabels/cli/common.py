@@ -64,11 +64,15 @@ def run_or_queue(ctx: Context, job_id: int, *, no_wait: bool, json_output: bool)
     if no_wait:
         # Imported here: huey and redis cost a fifth of a second that most commands don't need.
         from customlabels.jobs.queue import open_queue
+        from customlabels.services.submit import record_unqueued, submit_job
 
-        open_queue(ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name).enqueue(
-            job_id
-        )
-        job = get_job(ctx, job_id)
+        try:
+            settings = ctx.settings
+            queue = open_queue(settings.redis_url, settings.data_dir, settings.queue_name)
+        except Exception as exc:  # an unreachable queue must not leave a QUEUED job behind
+            record_unqueued(ctx, job_id, exc)
+            raise
+        job = submit_job(ctx, queue, job_id)
         if json_output:
             print_json(job_description(job))
         else:

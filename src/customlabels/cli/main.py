@@ -9,7 +9,6 @@ import typer
 from customlabels.cli import datasets, labels, projects, server, storage
 from customlabels.cli.common import JobFailed
 from customlabels.errors import CustomLabelsError
-from customlabels.formats.errors import FormatError
 
 app = typer.Typer(
     help="customlabels: datasets, labels and boxes for custom image models.",
@@ -29,7 +28,7 @@ app.command("settings")(server.settings_command)
 def main() -> None:
     try:
         app(standalone_mode=False)
-    except (CustomLabelsError, FormatError, JobFailed) as exc:
+    except (CustomLabelsError, JobFailed) as exc:
         typer.echo(f"error: {getattr(exc, 'message', None) or exc}", err=True)
         sys.exit(1)
     except typer.Abort:

@@ -22,6 +22,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
 from customlabels.services.labels import ensure_labels
+from customlabels.services.names import check_label_name
 
 Runs = list[tuple[int, int]]
 
@@ -143,6 +144,8 @@ def bulk_labels_recorded(
     """Add and remove image-level labels on every entry matching ``flt``; say what changed."""
     if not add and not remove:
         raise InvalidInput("name at least one label to add or remove")
+    for name in add:  # before any write: a bad name must not leave the others added
+        check_label_name(name)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
         ids = all_matching_ids(session, dataset.id, dataset.project_id, flt)
@@ -162,18 +165,24 @@ def revert_bulk(
 ) -> BulkChange:
     """Undo a bulk change: remove what it added and add back what it removed."""
     change = BulkChange()
+    # Every run and name is checked before the first write, so a malformed undo is refused
+    # whole instead of half applied.
+    added_ids = {name: from_runs(runs) for name, runs in added.items()}
+    removed_ids = {name: from_runs(runs) for name, runs in removed.items()}
+    for name in removed_ids:
+        check_label_name(name)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
-        restore = ensure_labels(session, dataset.project_id, removed)
-        known = existing_label_ids(session, dataset.project_id, added)
-        for name, runs in added.items():
+        restore = ensure_labels(session, dataset.project_id, removed_ids)
+        known = existing_label_ids(session, dataset.project_id, added_ids)
+        for name, ids in added_ids.items():
             if name in known:
-                ids = _in_dataset(session, dataset.id, from_runs(runs))
-                _apply(session, dataset.id, ids, {}, {name: known[name]}, change)
-        for name, runs in removed.items():
-            ids = _in_dataset(session, dataset.id, from_runs(runs))
-            _apply(session, dataset.id, ids, {name: restore[name]}, {}, change)
-        change.matched = sum(len(from_runs(r)) for r in (*added.values(), *removed.values()))
+                present = _in_dataset(session, dataset.id, ids)
+                _apply(session, dataset.id, present, {}, {name: known[name]}, change)
+        for name, ids in removed_ids.items():
+            present = _in_dataset(session, dataset.id, ids)
+            _apply(session, dataset.id, present, {name: restore[name]}, {}, change)
+        change.matched = sum(len(ids) for ids in (*added_ids.values(), *removed_ids.values()))
         return change
 
 

@@ -23,6 +23,7 @@ from customlabels.services.entry_query import (
 )
 from customlabels.services.entry_views import AssetView, EntryView, asset_view, load_entries
 from customlabels.services.labels import ensure_labels
+from customlabels.services.names import check_label_name
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,17 @@ def edit_entry(
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
         entry = _entry_in_dataset(session, dataset.id, entry_id)
-        _bump_version(session, entry, expected_version)
+        # Everything is checked before the first write: a refused edit changes nothing,
+        # not even the version (the transaction would undo it, but clients read 400s).
         width, height = _image_size(session, entry)
         new_boxes = list(boxes or []) + list(add_boxes) + list((update_boxes or {}).values())
         for box in new_boxes:
             _check_box(box, width, height)
         names = set(add_labels) | {b.label for b in new_boxes}
+        for name in names:
+            check_label_name(name)
+        _check_box_ids(session, entry.id, boxes, update_boxes or {}, delete_box_ids)
+        _bump_version(session, entry, expected_version)
         label_ids = ensure_labels(session, dataset.project_id, names)
         before = stats.contribution(session, [entry.id])
         if remove_labels:
@@ -223,10 +229,8 @@ def edit_entry(
         if boxes is not None:
             session.execute(delete(Box).where(Box.entry_id == entry.id))
         if delete_box_ids:
-            _require_boxes(session, entry.id, delete_box_ids)
             session.execute(delete(Box).where(Box.id.in_(list(delete_box_ids))))
         for box_id, box in (update_boxes or {}).items():
-            _require_boxes(session, entry.id, [box_id])
             session.execute(
                 update(Box)
                 .where(Box.id == box_id)
@@ -262,12 +266,27 @@ def edit_entry(
         return load_entries(session, [entry.id])[0]
 
 
-def _require_boxes(session: Session, entry_id: int, box_ids: Sequence[int]) -> None:
+def _check_box_ids(
+    session: Session,
+    entry_id: int,
+    boxes: Sequence[BoxInput] | None,
+    update_boxes: dict[int, BoxInput],
+    delete_box_ids: Sequence[int],
+) -> None:
+    """Refuse box ids the entry does not have, and changes that contradict each other."""
+    if boxes is not None and (update_boxes or delete_box_ids):
+        raise InvalidInput("replace all boxes or change single boxes, not both in one edit")
+    both = set(update_boxes) & set(delete_box_ids)
+    if both:
+        raise InvalidInput(f"boxes {sorted(both)} are both updated and deleted")
+    wanted = set(update_boxes) | set(delete_box_ids)
+    if not wanted:
+        return
     found = session.scalar(
-        select(func.count()).where(Box.id.in_(list(box_ids)), Box.entry_id == entry_id)
+        select(func.count()).where(Box.id.in_(list(wanted)), Box.entry_id == entry_id)
     )
-    if found != len(set(box_ids)):
-        raise InvalidInput(f"entry {entry_id} has no box with id among {list(box_ids)}")
+    if found != len(wanted):
+        raise InvalidInput(f"entry {entry_id} has no box with id among {sorted(wanted)}")
 
 
 def bulk_labels(

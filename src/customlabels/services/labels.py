@@ -129,29 +129,46 @@ def list_labels(ctx: Context, project_name: str) -> list[LabelInfo]:
 
 def rename_label(ctx: Context, project_name: str, old: str, new: str) -> LabelInfo:
     """Rename a label; every use follows, since uses point at the label's id."""
-    check_label_name(new)
-    with ctx.db.write() as session:
-        project = get_project(session, project_name)
-        label = get_label(session, project.id, old, project_name)
-        if old == new:
-            return LabelInfo(label.id, label.name, label.color)
-        clash = session.scalar(
-            select(Label.id).where(Label.project_id == project.id, Label.name == new)
-        )
-        if clash is not None:
-            raise AlreadyExists(
-                f"label {new!r} already exists in {project_name!r}; merge {old!r} into it instead"
-            )
-        label.name = new
-        session.flush()
-        return LabelInfo(label.id, label.name, label.color)
+    return update_label(ctx, project_name, old, new_name=new)
 
 
 def recolour_label(ctx: Context, project_name: str, name: str, color: str) -> LabelInfo:
+    return update_label(ctx, project_name, name, color=color)
+
+
+def update_label(
+    ctx: Context,
+    project_name: str,
+    name: str,
+    *,
+    new_name: str | None = None,
+    color: str | None = None,
+) -> LabelInfo:
+    """Rename and/or recolour a label, all or nothing.
+
+    Both values are checked before anything is written, and both changes share one
+    transaction: a bad colour never leaves the label renamed. With neither value, the
+    label is answered as it is.
+    """
+    if new_name is not None:
+        check_label_name(new_name)
+    checked_color = check_color(color) if color is not None else None
     with ctx.db.write() as session:
         project = get_project(session, project_name)
         label = get_label(session, project.id, name, project_name)
-        label.color = check_color(color)
+        if new_name is not None and new_name != name:
+            clash = session.scalar(
+                select(Label.id).where(Label.project_id == project.id, Label.name == new_name)
+            )
+            if clash is not None:
+                raise AlreadyExists(
+                    f"label {new_name!r} already exists in {project_name!r}; "
+                    f"merge {name!r} into it instead"
+                )
+            label.name = new_name
+        if checked_color is not None:
+            label.color = checked_color
+        session.flush()
         return LabelInfo(label.id, label.name, label.color)
 
 

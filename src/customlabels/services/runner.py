@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from customlabels.db.tables import Dataset, Job, Project
 from customlabels.errors import CustomLabelsError
-from customlabels.formats.errors import FormatError
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
@@ -26,7 +25,8 @@ from customlabels.services.split import distribute
 
 log = logging.getLogger(__name__)
 
-CLIENT_ERRORS = (CustomLabelsError, FormatError, ValueError, OSError)
+# FormatError is a CustomLabelsError (formats raise errors of the one tree).
+CLIENT_ERRORS = (CustomLabelsError, ValueError, OSError)
 
 
 def run_job(ctx: Context, job_id: int) -> JobInfo:
@@ -61,7 +61,8 @@ def _run(
             log.exception("job %s (%s) failed", job_id, kind)
         text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         progress.flush()
-        _fail_dataset(ctx, kind, dataset_id, text, "CLIENT_ERROR" if client else "SERVICE_ERROR")
+        code = "CLIENT_ERROR" if client else "SERVICE_ERROR"
+        fail_dataset_of_job(ctx, kind, dataset_id, text, code)
         mark_finished(ctx, job_id, ok=False, message=text)
         return get_job(ctx, job_id)
     progress.flush()
@@ -99,7 +100,10 @@ def _dispatch(
     raise ValueError(f"unknown job kind {kind!r}")
 
 
-def _fail_dataset(ctx: Context, kind: str, dataset_id: int | None, text: str, code: str) -> None:
+def fail_dataset_of_job(
+    ctx: Context, kind: str, dataset_id: int | None, text: str, code: str
+) -> None:
+    """Mark a dataset whose create/update job failed as CREATE_FAILED/UPDATE_FAILED."""
     if dataset_id is None or kind not in ("dataset.create", "dataset.update"):
         return
     with ctx.db.read() as session:
