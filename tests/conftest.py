@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -36,6 +36,30 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database(postgres_url: str) -> Iterator[Callable[..., str]]:
+    """``new_postgres_database(copy_of=None)``: the URL of another database on the server of
+    ``postgres_url``, empty or a copy of the database at ``copy_of``; all dropped at the end.
+
+    For servers of their own (the API, the CLI's data dirs): the ``ctx`` fixture empties
+    the database of ``postgres_url`` before each test.
+    """
+    made: list[str] = []
+
+    def make(copy_of: str | None = None) -> str:
+        name = f"{postgres_url.rsplit('/', 1)[1]}_{len(made) + 1}"
+        template = f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"' if copy_of else ""
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
+        made.append(name)
+        return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
