@@ -107,6 +107,24 @@ def test_discard_of_a_key_never_put_removes_nothing(store: BlobStore) -> None:
     assert store.discard("assets/ab/never-there", store.now() + 2) is False
 
 
+@pytest.mark.parametrize("key", ["/etc/passwd", "../outside", "assets/../../outside", ".."])
+def test_a_key_that_is_absolute_or_climbs_out_is_refused_by_every_method(
+    store: BlobStore, key: str
+) -> None:
+    calls = {
+        "put": lambda: store.put(key, b"x"),
+        "get": lambda: store.get(key),
+        "exists": lambda: store.exists(key),
+        "delete": lambda: store.delete(key),
+        "discard": lambda: store.discard(key, store.now()),
+        "keys": lambda: list(store.keys(key + "/")),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match="invalid blob key"):
+            call()
+            pytest.fail(f"{name} accepted {key!r}")
+
+
 def test_the_local_store_leaves_nothing_beside_the_blobs_it_discards_or_keeps(
     tmp_path: Path,
 ) -> None:
