@@ -7,9 +7,10 @@ starts it). PostgreSQL being down is a failure, not a skip.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -42,6 +43,30 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database(postgres_url: str) -> Iterator[Callable[..., str]]:
+    """``new_postgres_database(copy_of=None)``: the URL of another database on the server of
+    ``postgres_url``, empty or a copy of the database at ``copy_of``; all dropped at the end.
+
+    For servers of their own (the API, the CLI's data dirs): the ``ctx`` fixture empties
+    the database of ``postgres_url`` before each test.
+    """
+    made: list[str] = []
+
+    def make(copy_of: str | None = None) -> str:
+        name = f"{postgres_url.rsplit('/', 1)[1]}_{len(made) + 1}"
+        template = f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"' if copy_of else ""
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
+        made.append(name)
+        return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +103,34 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
 
     context.blobs = MemoryBlobStore()
     yield context
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """http://127.0.0.1:<port> of a real S3 protocol server (moto's) for this test session."""
+    from moto.server import ThreadedMotoServer  # only sessions that test S3 pay its import
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Dummy credentials and the endpoint, in the environment boto3's chain reads."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    # Nothing from this machine's own AWS set-up may leak in.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    return moto_endpoint
 
 
 @pytest.fixture

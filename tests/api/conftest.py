@@ -1,4 +1,5 @@
-"""The real app served by uvicorn on a loopback port, with the job queue's consumer running."""
+"""The real app served by uvicorn on a loopback port, with the job queue's consumer running,
+once over SQLite and once over PostgreSQL."""
 
 from __future__ import annotations
 
@@ -33,11 +34,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """customlabels on http://127.0.0.1:<free port> over SQLite, a local store and queue."""
-    data_dir = tmp_path_factory.mktemp("api-data")
-    ctx = open_context(Settings(data_dir=data_dir))
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """customlabels on http://127.0.0.1:<free port> with a local store and queue, over a
+    SQLite file, then over a PostgreSQL database of its own: every API test runs on both.
+
+    One server per database for the whole session (the tests make projects of their own
+    names, so they need no emptied database), as starting one costs more than most tests.
+    """
+    data_dir = tmp_path_factory.mktemp(f"api-{request.param}")
+    database_url = (
+        request.getfixturevalue("new_postgres_database")()
+        if request.param == "postgresql"
+        else None
+    )
+    ctx = open_context(Settings(data_dir=data_dir, database_url=database_url))
     queue = open_queue(None, data_dir)
     queue.start_consumer(lambda job_id: runner.run_job(ctx, job_id))
     port = _free_port()

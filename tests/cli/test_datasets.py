@@ -8,8 +8,10 @@ from pathlib import Path
 from customlabels.services import datasets, labels, projects
 from customlabels.services.jobs import get_job
 
+from .helpers import DataDir
 
-def entries_of(cli, data_dir: Path, *args: str, project: str = "shoes") -> list[dict]:
+
+def entries_of(cli, data_dir: DataDir, *args: str, project: str = "shoes") -> list[dict]:
     """Every entry ``dataset entries --json`` prints, each parsed from its JSON string."""
     done = cli("dataset", "entries", project, "train", "--json", *args, data_dir=data_dir)
     body = json.loads(done.stdout)
@@ -18,7 +20,7 @@ def entries_of(cli, data_dir: Path, *args: str, project: str = "shoes") -> list[
     return [json.loads(line) for line in body["DatasetEntries"]]
 
 
-def test_describe_json_has_status_and_stats(cli, shoes_dir: Path) -> None:
+def test_describe_json_has_status_and_stats(cli, shoes_dir: DataDir) -> None:
     done = cli("dataset", "describe", "shoes", "train", "--json", data_dir=shoes_dir)
     described = json.loads(done.stdout)["DatasetDescription"]
     assert described["Status"] == "CREATE_COMPLETE"
@@ -32,7 +34,7 @@ def test_describe_json_has_status_and_stats(cli, shoes_dir: Path) -> None:
     }
 
 
-def test_entries_json_prints_ground_truth_lines_of_every_entry(cli, shoes_dir: Path) -> None:
+def test_entries_json_prints_ground_truth_lines_of_every_entry(cli, shoes_dir: DataDir) -> None:
     lines = entries_of(cli, shoes_dir)
     assert len(lines) == 52
     refs = [line["source-ref"] for line in lines]
@@ -61,7 +63,7 @@ FILTERS: list[tuple[list[str], int]] = [
 ]
 
 
-def test_entries_filters_select_the_matching_entries(cli_all, shoes_dir: Path) -> None:
+def test_entries_filters_select_the_matching_entries(cli_all, shoes_dir: DataDir) -> None:
     runs = cli_all(
         [["dataset", "entries", "shoes", "train", "--json", *args] for args, _ in FILTERS],
         data_dir=shoes_dir,
@@ -79,7 +81,7 @@ def test_entries_filters_select_the_matching_entries(cli_all, shoes_dir: Path) -
     assert all("chunkysneakers/1" in x["source-ref"] for x in found[" ".join(FILTERS[3][0])])
 
 
-def test_labels_json_counts_entries_and_boxes_per_label(cli, shoes_dir: Path) -> None:
+def test_labels_json_counts_entries_and_boxes_per_label(cli, shoes_dir: DataDir) -> None:
     done = cli("dataset", "labels", "shoes", "train", "--json", data_dir=shoes_dir)
     described = json.loads(done.stdout)["DatasetLabelDescriptions"]
     stats = {d["LabelName"]: d["LabelStats"] for d in described}
@@ -107,7 +109,7 @@ def _manifest_line(ref: str, label: str) -> str:
 
 
 def test_update_upserts_lines_and_entries_prints_all_pages(
-    cli, shoes_copy: Path, photo_folder: Path, tmp_path: Path
+    cli, shoes_copy: DataDir, photo_folder: Path, tmp_path: Path
 ) -> None:
     """More than one page (1,000) of entries, printed whole; broken lines are kept."""
     # The source-ref as `dataset entries` prints it: the line replaces that entry.
@@ -141,7 +143,7 @@ def test_update_upserts_lines_and_entries_prints_all_pages(
     assert codes == {"ERROR_INVALID_IMAGE", "ERROR_INVALID_JSON_LINE"}
 
 
-def test_distribute_moves_a_fifth_of_train_into_test(cli, opened, shoes_copy: Path) -> None:
+def test_distribute_moves_a_fifth_of_train_into_test(cli, opened, shoes_copy: DataDir) -> None:
     cli("dataset", "distribute", "shoes", "--seed", "7", data_dir=shoes_copy)
     with opened(shoes_copy) as ctx:
         train = datasets.describe_dataset(ctx, "shoes", "train").stats
@@ -155,7 +157,7 @@ def test_distribute_moves_a_fifth_of_train_into_test(cli, opened, shoes_copy: Pa
 FORMATS = ["groundtruth", "coco", "yolo", "voc", "folders"]
 
 
-def test_export_writes_each_format(cli_all, shoes_dir: Path, tmp_path: Path) -> None:
+def test_export_writes_each_format(cli_all, shoes_dir: DataDir, tmp_path: Path) -> None:
     cli_all(
         [
             ["dataset", "export", "shoes", "train", "--format", fmt, "--out", tmp_path / fmt]
@@ -176,14 +178,14 @@ def test_export_writes_each_format(cli_all, shoes_dir: Path, tmp_path: Path) -> 
             assert {p.parent.name for p in images} >= {"canvasshoes", "chunkysneakers"}
 
 
-def test_delete_removes_the_dataset(cli, opened, shoes_copy: Path) -> None:
+def test_delete_removes_the_dataset(cli, opened, shoes_copy: DataDir) -> None:
     cli("dataset", "delete", "shoes", "train", data_dir=shoes_copy)
     with opened(shoes_copy) as ctx:
         assert projects.describe_project(ctx, "shoes").datasets == []
 
 
 def test_no_wait_queues_the_job_and_prints_its_id(
-    cli, opened, shoes_copy: Path, photo_folder: Path
+    cli, opened, shoes_copy: DataDir, photo_folder: Path
 ) -> None:
     done = cli(
         "dataset",

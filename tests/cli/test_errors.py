@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from .helpers import DataDir
 
 CASES = {
     "bad project name": (["project", "create", "no/slashes"], "no/slashes"),
@@ -23,7 +23,7 @@ CASES = {
 }
 
 
-def test_failing_commands_print_one_line_naming_the_problem(cli_all, shoes_dir: Path) -> None:
+def test_failing_commands_print_one_line_naming_the_problem(cli_all, shoes_dir: DataDir) -> None:
     runs = cli_all([args for args, _ in CASES.values()], data_dir=shoes_dir, ok=None)
     for (case, (_, named)), done in zip(CASES.items(), runs, strict=True):
         assert done.returncode != 0, case
@@ -33,10 +33,10 @@ def test_failing_commands_print_one_line_naming_the_problem(cli_all, shoes_dir: 
         assert "Traceback" not in done.stderr + done.stdout, case
 
 
-def test_worker_with_an_unreachable_redis_fails_at_start(cli, tmp_path: Path) -> None:
+def test_worker_with_an_unreachable_redis_fails_at_start(cli, empty_dir: DataDir) -> None:
     done = cli(
         "worker",
-        data_dir=tmp_path,
+        data_dir=empty_dir,
         env={"CUSTOMLABELS_REDIS_URL": "redis://127.0.0.1:1/0"},
         ok=False,
     )

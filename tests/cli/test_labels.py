@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from customlabels.services import labels
 
+from .helpers import DataDir
 
-def test_label_commands_change_the_vocabulary_and_every_use(cli, opened, shoes_copy: Path) -> None:
+
+def test_label_commands_change_the_vocabulary_and_every_use(
+    cli, opened, shoes_copy: DataDir
+) -> None:
     odd = 'boot <"quoted"> 👢'
     cli("label", "create", "shoes", odd, "--color", "#112233", data_dir=shoes_copy)
     cli("label", "rename", "shoes", "canvasshoes", "canvas", data_dir=shoes_copy)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from customlabels.services import datasets, projects
 
+from .helpers import DataDir
 
-def test_project_list_json_has_the_hosted_shape_with_datasets(cli, shoes_dir: Path) -> None:
+
+def test_project_list_json_has_the_hosted_shape_with_datasets(cli, shoes_dir: DataDir) -> None:
     listed = json.loads(cli("project", "list", "--json", data_dir=shoes_dir).stdout)
     assert list(listed) == ["ProjectDescriptions"]
     [project] = listed["ProjectDescriptions"]
@@ -23,15 +25,15 @@ def test_project_list_json_has_the_hosted_shape_with_datasets(cli, shoes_dir: Pa
     assert dataset["DatasetArn"].startswith(project["ProjectArn"])
 
 
-def test_project_delete_removes_it_with_its_datasets(cli, opened, shoes_copy: Path) -> None:
+def test_project_delete_removes_it_with_its_datasets(cli, opened, shoes_copy: DataDir) -> None:
     done = cli("project", "delete", "shoes", data_dir=shoes_copy)
     assert "shoes" in done.stdout
     with opened(shoes_copy) as ctx:
         assert projects.list_projects(ctx) == []
 
 
-def test_data_dir_comes_from_the_environment(cli, shoes_dir: Path) -> None:
-    done = cli("project", "list", "--json", env={"CUSTOMLABELS_DATA_DIR": str(shoes_dir)})
+def test_data_dir_comes_from_the_environment(cli, shoes_dir: DataDir) -> None:
+    done = cli("project", "list", "--json", env=shoes_dir.environment())
     names = [p["ProjectName"] for p in json.loads(done.stdout)["ProjectDescriptions"]]
     assert names == ["shoes"]
 

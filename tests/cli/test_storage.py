@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+from .helpers import DataDir
 
 
-def _blob_files(data_dir: Path) -> int:
-    return sum(1 for p in (data_dir / "blobs" / "assets").rglob("*") if p.is_file())
+def _blob_files(data_dir: DataDir) -> int:
+    return sum(1 for p in (data_dir.path / "blobs" / "assets").rglob("*") if p.is_file())
 
 
-def test_reclaim_after_deleting_a_project_removes_its_image_files(cli, shoes_copy: Path) -> None:
+def test_reclaim_after_deleting_a_project_removes_its_image_files(cli, shoes_copy: DataDir) -> None:
     stored = _blob_files(shoes_copy)
     assert stored > 40
     cli("project", "delete", "shoes", data_dir=shoes_copy)

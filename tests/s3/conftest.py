@@ -1,4 +1,5 @@
-"""A real S3 protocol server on loopback: moto's ThreadedMotoServer on 127.0.0.1, a free port.
+"""A real S3 protocol server on loopback: moto's ThreadedMotoServer on 127.0.0.1, a free port
+(``moto_endpoint`` and ``aws_env`` in tests/conftest.py, shared with the storage tests).
 
 The code under test talks to it through boto3 with an endpoint URL (AWS_ENDPOINT_URL), as it
 would to AWS or MinIO; nothing of boto3 is patched. Each test gets its own buckets (unique
@@ -7,43 +8,15 @@ names), dummy credentials set through monkeypatch, and fast retries.
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 from customlabels.services.context import Context
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """http://127.0.0.1:<port> of a moto server started for this test session."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> str:
-    """Dummy credentials and the endpoint, in the environment boto3's chain reads."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    # Nothing from this machine's own AWS set-up may leak in.
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    return moto_endpoint
 
 
 @pytest.fixture

@@ -144,19 +144,6 @@ def test_reclaiming_space_removes_unused_originals_from_the_bucket(s3_store, s3,
     assert [o["Key"] for o in left if o["Key"].startswith("store/assets/")] == []
 
 
-def test_the_s3_store_keeps_a_blob_put_again_during_a_discard_window(s3_store):
-    ctx, _ = s3_store
-    store = ctx.blobs
-    store.put("assets/aa/old", b"old")
-    since = time.time() + 2  # S3 times have whole seconds: "old" is before, a later put after
-    assert store.discard("assets/aa/old", since) is True
-    assert not store.exists("assets/aa/old")
-    store.put("assets/aa/busy", b"busy")
-    assert store.discard("assets/aa/busy", time.time() - 5) is False
-    assert store.get("assets/aa/busy") == b"busy"
-    assert store.discard("assets/aa/never-there", since) is False
-
-
 def test_a_sweep_finds_objects_under_the_store_prefix_that_no_image_names(s3_store, s3, new_bucket):
     ctx, bucket = s3_store
     originals = _imported(ctx, s3, new_bucket)

@@ -14,8 +14,6 @@ from customlabels.services.assets import read_original, read_thumbnail
 from customlabels.services.context import open_context
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.reclaim import reclaim_unused_images
-from customlabels.storage.local import LocalBlobStore
-from customlabels.storage.memory import MemoryBlobStore
 from customlabels.storage.protocol import asset_key
 
 from .builders import by_ref, jpeg, project_with, ref
@@ -90,37 +88,6 @@ def test_reclaiming_is_refused_while_a_job_runs(ctx):
 
     jobs.mark_finished(ctx, job_id, ok=True, message="done")
     assert reclaim_unused_images(ctx).images == 1
-
-
-@pytest.fixture(params=["local", "memory"])
-def store(request, tmp_path):
-    return LocalBlobStore(tmp_path / "blobs") if request.param == "local" else MemoryBlobStore()
-
-
-def test_a_blob_put_again_since_a_time_is_kept_by_discard_and_an_older_one_removed(store):
-    store.put("assets/ab/old", b"old bytes")
-    store.put("assets/ab/busy", b"busy bytes")
-    time.sleep(0.05)
-    since = time.time()
-    time.sleep(0.05)
-    store.put("assets/ab/busy", b"busy bytes")  # an import finding its image stored already
-
-    assert store.discard("assets/ab/old", since) is True
-    assert store.discard("assets/ab/busy", since) is False
-    assert store.discard("assets/ab/never-there", since) is False
-    assert not store.exists("assets/ab/old")
-    assert store.get("assets/ab/busy") == b"busy bytes"
-
-
-def test_the_local_store_leaves_nothing_beside_the_blobs_it_discards_or_keeps(tmp_path):
-    store = LocalBlobStore(tmp_path)
-    store.put("assets/cd/a", b"a")
-    store.put("assets/cd/b", b"b")
-    since = time.time() + 1  # both count as old
-    os.utime(tmp_path / "assets/cd/b", (since + 5, since + 5))  # b was put after "since"
-    store.discard("assets/cd/a", since)
-    store.discard("assets/cd/b", since)
-    assert sorted(os.listdir(tmp_path / "assets/cd")) == ["b"]
 
 
 def test_reclaiming_with_a_local_store_frees_the_files_on_disk(tmp_path):

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from customlabels.storage.protocol import checked_key
+
 
 class LocalBlobStore:
     def __init__(self, root: Path) -> None:
@@ -18,9 +20,7 @@ class LocalBlobStore:
         self._folders: set[str] = set()
 
     def _path(self, key: str) -> Path:
-        if key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"invalid blob key {key!r}")
-        return self.root / key
+        return self.root / checked_key(key)
 
     def put(self, key: str, data: bytes) -> None:
         path = os.fspath(self._path(key))

@@ -7,7 +7,8 @@ from typing import Protocol
 
 
 class BlobStore(Protocol):
-    """Stores bytes under keys. Keys are relative, '/'-separated, never starting with '/'."""
+    """Stores bytes under keys. Keys are relative, '/'-separated, never starting with '/'
+    nor holding a '..' part: every method refuses such a key with ValueError."""
 
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` under ``key``; writing an existing key again is harmless."""
@@ -40,6 +41,14 @@ class BlobStore(Protocol):
         again, which marks them in use, so a blob an import relies on is never discarded.
         """
         ...
+
+
+def checked_key(key: str) -> str:
+    """``key``, when it is one a store may hold; else ValueError (it could leave the store's
+    folder or prefix)."""
+    if key.startswith("/") or ".." in key.split("/"):
+        raise ValueError(f"invalid blob key {key!r}")
+    return key
 
 
 def asset_key(sha256: str) -> str:

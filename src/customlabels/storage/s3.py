@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from customlabels.errors import InvalidInput, ServiceUnavailable
+from customlabels.storage.protocol import checked_key
 
 if TYPE_CHECKING:
     from customlabels.config import Settings
@@ -434,9 +435,7 @@ class S3BlobStore:
         return store
 
     def _key(self, key: str) -> str:
-        if key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"invalid blob key {key!r}")
-        return self.prefix + key
+        return self.prefix + checked_key(key)
 
     def put(self, key: str, data: bytes) -> None:
         # Content-addressed: writing the same key again writes the same bytes.
