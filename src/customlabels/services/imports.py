@@ -1,7 +1,8 @@
 """Creating and filling datasets from sources: folders, manifests, COCO/YOLO/VOC, datasets.
 
 A source is described by a small dict stored on the job (and on the dataset, for re-syncs),
-so a job can run in any worker: ``{"kind": "folder", "path": ..., "folder_labels": ...}``.
+so a job can run in any worker: ``{"kind": "folder", "path": ..., "folder_labels": ...,
+"label_level": 1, "folder_depth": None}`` (see :mod:`customlabels.formats.folder_labels`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Dataset
 from customlabels.errors import AlreadyExists, InvalidInput, ResourceInUse
 from customlabels.formats.coco import read_coco
-from customlabels.formats.folders import scan_folder
+from customlabels.formats.folders import FolderScan, scan_folder
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import ImportRecord
+from customlabels.formats.skips import SkipLog
 from customlabels.formats.voc import read_voc
 from customlabels.formats.yolo import read_yolo
 from customlabels.services import readahead
 from customlabels.services.context import Context
 from customlabels.services.copying import copy_candidates
 from customlabels.services.datasets import get_dataset, insert_dataset
+from customlabels.services.folder_options import check_folder_options
 from customlabels.services.ingest import Candidate, Ingestor, IngestSummary
 from customlabels.services.jobs import (
     Progress,
@@ -65,11 +68,7 @@ def check_source(source: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput(f"root folder {root!r} does not exist")
         checked["root"] = str(root_path)
     if kind == "folder":
-        depth = int(source.get("folder_depth") or 1)
-        if depth < 1:
-            raise InvalidInput("folder depth must be at least 1")
-        checked["folder_depth"] = depth
-        checked["folder_labels"] = bool(source.get("folder_labels"))
+        checked.update(check_folder_options(source))
     return checked
 
 
@@ -93,7 +92,8 @@ def open_source(
         scan = scan_folder(
             Path(source["path"]),
             folder_labels=source.get("folder_labels", False),
-            folder_depth=source.get("folder_depth", 1),
+            folder_depth=source.get("folder_depth"),
+            label_level=source.get("label_level") or 1,
         )
         records = list(scan)
         if progress:
@@ -200,7 +200,7 @@ def start_dataset_update(ctx: Context, project: str, type_name: str, source: dic
 
 def run_import(
     ctx: Context, dataset_id: int, source: dict[str, Any], progress: Progress | None
-) -> tuple[IngestSummary, list[tuple[str, str]]]:
+) -> tuple[IngestSummary, SkipLog]:
     """Import a source into a dataset; returns the summary and the files skipped."""
     with ctx.db.read() as session:
         dataset = session.get(Dataset, dataset_id)
@@ -215,8 +215,11 @@ def run_import(
     if progress is not None and progress.total != progress.done:
         # A line count is an estimate (blank lines give no record): end at done/done.
         progress.set_total(progress.done)
-    skipped = list(getattr(reader, "skipped", []))
-    return summary, skipped
+    if isinstance(reader, FolderScan):
+        if reader.folder_labels:
+            summary.extra["without_folder_label"] = reader.without_folder_label
+        return summary, reader.skipped
+    return summary, SkipLog()
 
 
 def save_changes(ctx: Context, lines: list[str]) -> Path:
