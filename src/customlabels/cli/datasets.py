@@ -18,9 +18,11 @@ from customlabels.cli.common import (
     run_or_queue,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, entries, exports, imports, labels, s3_sync, split
+from customlabels.services import datasets, entries, exports, labels, split
 from customlabels.services.entry_lines import entry_line
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import s3_sync
+from customlabels.services.imports.start import start_dataset_create, start_dataset_update
 from customlabels.services.shapes import dataset_description, dataset_label_description
 
 app = typer.Typer(
@@ -175,7 +177,7 @@ def create(
         else:
             typer.echo(f"created empty {info.dataset_type} dataset of {project}")
         return
-    job_id = imports.start_dataset_create(ctx, project, kind, source)
+    job_id = start_dataset_create(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 
 
@@ -205,7 +207,7 @@ def update(
     source: dict[str, Any] = {"kind": "manifest", "path": changes}
     if not changes.startswith("s3://"):
         source["root"] = str(root) if root else None
-    job_id = imports.start_dataset_update(ctx, project, kind, source)
+    job_id = start_dataset_update(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 
 

@@ -13,7 +13,7 @@ from customlabels.formats.errors import FormatError
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
-from customlabels.services.imports import run_import
+from customlabels.services.imports.run import run_import
 from customlabels.services.jobs import (
     JobInfo,
     Progress,

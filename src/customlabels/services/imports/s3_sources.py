@@ -51,14 +51,15 @@ from customlabels.errors import InvalidInput, ServiceUnavailable
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.formats.skips import SkipLog, SkipReason, skip_of_name
-from customlabels.services.analysis_tasks import PortableFetch
 from customlabels.services.context import Context
 from customlabels.services.entries import delete_entries
 from customlabels.services.entry_query import EntryFilter
-from customlabels.services.folder_options import check_folder_options, folder_rule
-from customlabels.services.ingest import NO_IMAGE_CODES, Candidate, Ingestor, IngestSummary
+from customlabels.services.imports.analysis_tasks import PortableFetch
+from customlabels.services.imports.candidates import NO_IMAGE_CODES, Candidate, IngestSummary
+from customlabels.services.imports.folder_options import check_folder_options, folder_rule
+from customlabels.services.imports.ingest import Ingestor
+from customlabels.services.imports.source_files import UnresolvableSource
 from customlabels.services.jobs import Progress
-from customlabels.services.source_files import UnresolvableSource
 from customlabels.storage.s3 import (
     ObjectTooLarge,
     ResolvedAccess,
