@@ -40,10 +40,11 @@ from customlabels.app import create_app
 from customlabels.db.tables import Asset, Thumbnail
 from customlabels.imaging.thumbnail import make_thumbnail
 from customlabels.jobs.queue import open_queue
-from customlabels.services import entries, projects, uploads
+from customlabels.services import entries, projects
 from customlabels.services.context import Context
 from customlabels.services.entries import BoxInput
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import uploads
 from customlabels.storage.protocol import asset_key
 
 CHROMIUM_ARGS = [

@@ -39,7 +39,8 @@ from _common import (
 )
 from PIL import Image
 
-from customlabels.services import datasets, imports, projects, runner
+from customlabels.services import datasets, projects, runner
+from customlabels.services.imports.start import start_dataset_create
 
 THUMBNAIL_SIZE = 256
 THUMBNAIL_QUALITY = 80  # the same quality the importer uses, so the encode costs the same
@@ -139,7 +140,7 @@ def measure_import(photos: Path, count: int) -> tuple[float, dict[str, object]]:
         source = {"kind": "folder", "path": str(photos), "folder_labels": True}
         rss_before = current_rss_mib()
         start = time.perf_counter()
-        job_id = imports.start_dataset_create(ctx, "bench", "train", source)
+        job_id = start_dataset_create(ctx, "bench", "train", source)
         job = runner.run_job(ctx, job_id)
         seconds = time.perf_counter() - start
         info = datasets.describe_dataset(ctx, "bench", "train")

@@ -36,8 +36,10 @@ import orjson
 from _common import bench_context, peak_rss_mib, print_table, temp_dir
 from import_folder import ensure_photos
 
-from customlabels.services import datasets, imports, projects, runner, s3_sync
+from customlabels.services import datasets, projects, runner
 from customlabels.services.context import Context
+from customlabels.services.imports import s3_sync
+from customlabels.services.imports.start import start_dataset_create, start_dataset_update
 from customlabels.services.jobs import JobInfo
 from customlabels.storage.s3 import S3Options, list_pages, make_client
 
@@ -108,7 +110,7 @@ def measure_local(photos: Path, count: int) -> float:
         projects.create_project(ctx, "bench")
         source = {"kind": "folder", "path": str(photos), "folder_labels": True}
         start = time.perf_counter()
-        job = runner.run_job(ctx, imports.start_dataset_create(ctx, "bench", "train", source))
+        job = runner.run_job(ctx, start_dataset_create(ctx, "bench", "train", source))
         seconds = time.perf_counter() - start
         assert job.status == "SUCCEEDED", job.message
         assert datasets.describe_dataset(ctx, "bench", "train").stats.total_entries == count
@@ -120,7 +122,7 @@ def measure_s3(count: int) -> dict[str, object]:
         projects.create_project(ctx, "bench")
         source = {"kind": "s3", "uri": f"s3://{BUCKET}/photos/", "folder_labels": True}
         start = time.perf_counter()
-        job = runner.run_job(ctx, imports.start_dataset_create(ctx, "bench", "train", source))
+        job = runner.run_job(ctx, start_dataset_create(ctx, "bench", "train", source))
         seconds = time.perf_counter() - start
         assert job.status == "SUCCEEDED", job.message
         info = datasets.describe_dataset(ctx, "bench", "train")
@@ -169,7 +171,7 @@ def _relabel_from_manifest(ctx: Context) -> tuple[float, JobInfo]:
     client.put_object(Bucket=BUCKET, Key="relabel.manifest", Body=b"\n".join(lines) + b"\n")
     source = {"kind": "manifest", "path": f"s3://{BUCKET}/relabel.manifest"}
     start = time.perf_counter()
-    job = runner.run_job(ctx, imports.start_dataset_update(ctx, "bench", "train", source))
+    job = runner.run_job(ctx, start_dataset_update(ctx, "bench", "train", source))
     seconds = time.perf_counter() - start
     assert job.status == "SUCCEEDED", job.message
     return seconds, job

@@ -13,11 +13,11 @@ real photos are written once, and a million hard links point at them
 inodes, so every link has the size/mtime/inode fingerprint of one of the originals. A small
 manifest naming the originals is imported first (into the TEST dataset), so their bytes,
 asset rows and thumbnails are stored. The big manifest (into TRAIN) then names only links:
-the importer stats each file, and its fingerprint cache (services/ingest.py ``_locate``)
-finds the asset without reading the bytes. Only the first batches, before that cache is
-warm, read images again, and those find their assets already stored by content hash (no new
-blob, no new asset row); the summary's ``images_read`` shows how many. This is the path a
-real re-labelling takes: the images are known, only the lines are new.
+the importer stats each file, and its fingerprint cache (services/imports/locating.py
+``Locator.locate``) finds the asset without reading the bytes. Only the first batches, before
+that cache is warm, read images again, and those find their assets already stored by content
+hash (no new blob, no new asset row); the summary's ``images_read`` shows how many. This is
+the path a real re-labelling takes: the images are known, only the lines are new.
 
 Each line is a real classification attribute, and every second line also an object-detection
 attribute with one box, as SageMaker Ground Truth writes them.
@@ -37,7 +37,8 @@ from _common import backend_context, peak_rss_mib, print_table, sample_photos, t
 from PIL import Image
 
 from customlabels.formats.groundtruth import read_manifest
-from customlabels.services import datasets, imports, projects, runner
+from customlabels.services import datasets, projects, runner
+from customlabels.services.imports.start import start_dataset_create
 
 BUCKET = "bench-bucket"
 LABELS = [f"label-{k:02d}" for k in range(20)]
@@ -149,10 +150,10 @@ def main(argv: list[str] | None = None) -> None:
         with backend_context(args.backend, root / "data") as ctx:
             projects.create_project(ctx, "bench")
             source = {"kind": "manifest", "path": str(small), "root": str(root)}
-            runner.run_job(ctx, imports.start_dataset_create(ctx, "bench", "test", source))
+            runner.run_job(ctx, start_dataset_create(ctx, "bench", "test", source))
             source = {"kind": "manifest", "path": str(big), "root": str(root)}
             start = time.perf_counter()
-            job = runner.run_job(ctx, imports.start_dataset_create(ctx, "bench", "train", source))
+            job = runner.run_job(ctx, start_dataset_create(ctx, "bench", "train", source))
             seconds = time.perf_counter() - start
             info = datasets.describe_dataset(ctx, "bench", "train")
         rate = args.lines / seconds

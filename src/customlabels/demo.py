@@ -8,8 +8,9 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from customlabels.errors import AlreadyExists
-from customlabels.services import imports, projects
+from customlabels.services import projects
 from customlabels.services.context import Context
+from customlabels.services.imports.start import start_dataset_create
 from customlabels.services.runner import run_job
 
 DEMO_PROJECT = "demo"
@@ -51,7 +52,7 @@ def ensure_demo_project(ctx: Context) -> None:
     except AlreadyExists:
         return
     folder = _demo_folder(ctx.settings.data_dir / "demo-images")
-    job_id = imports.start_dataset_create(
+    job_id = start_dataset_create(
         ctx,
         DEMO_PROJECT,
         "train",

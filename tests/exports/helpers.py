@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 from PIL import Image
 
-from customlabels.services import entries, exports, imports, projects, runner
+from customlabels.services import entries, exports, projects, runner
 from customlabels.services.context import Context
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.entry_views import EntryView
+from customlabels.services.imports.start import start_dataset_create
 from customlabels.services.jobs import JobInfo
 
 
@@ -22,7 +23,7 @@ def create(
     """Create the project (if new) and its dataset from ``source``; run the job to the end."""
     if project not in {p.name for p in projects.list_projects(ctx)}:
         projects.create_project(ctx, project)
-    job = runner.run_job(ctx, imports.start_dataset_create(ctx, project, kind, source))
+    job = runner.run_job(ctx, start_dataset_create(ctx, project, kind, source))
     assert job.status == "SUCCEEDED", job.message
     return job
 

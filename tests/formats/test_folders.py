@@ -17,6 +17,7 @@ from customlabels.formats.folders import (
     write_folders,
 )
 from customlabels.formats.records import Box, ExportItem
+from customlabels.formats.skips import SkipReason
 
 
 def png(size: tuple[int, int] = (16, 12)) -> bytes:
@@ -66,51 +67,54 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def test_folder_labels_take_the_first_folder_below_the_root_at_any_depth(tree: Path) -> None:
+    scan = scan_folder(tree, folder_labels=True)
+    assert relative_labels(tree, scan) == [
+        ("cat/a.JPG", ["cat"]),
+        ("cat/b.png", ["cat"]),
+        ("cat/deep/c.webp", ["cat"]),
+        ("dog/d.tiff", ["dog"]),
+        ("dog/deep/deeper/e.gif", ["dog"]),
+        ("root.jpg", []),
+    ]
+    assert scan.skipped.paths(SkipReason.DEEPER_THAN_FOLDER_DEPTH) == []
+    assert scan.without_folder_label == 1
+
+
 @pytest.mark.parametrize(
-    ("depth", "expected", "too_deep"),
+    ("depth", "too_deep"),
     [
-        (
-            1,
-            [
-                ("cat/a.JPG", ["cat"]),
-                ("cat/b.png", ["cat"]),
-                ("dog/d.tiff", ["dog"]),
-                ("root.jpg", []),
-            ],
-            ["cat/deep/c.webp", "dog/deep/deeper/e.gif"],
-        ),
-        (
-            2,
-            [
-                ("cat/a.JPG", ["cat"]),
-                ("cat/b.png", ["cat"]),
-                ("cat/deep/c.webp", ["cat"]),
-                ("dog/d.tiff", ["dog"]),
-                ("root.jpg", []),
-            ],
-            ["dog/deep/deeper/e.gif"],
-        ),
-        (
-            3,
-            [
-                ("cat/a.JPG", ["cat"]),
-                ("cat/b.png", ["cat"]),
-                ("cat/deep/c.webp", ["cat"]),
-                ("dog/d.tiff", ["dog"]),
-                ("dog/deep/deeper/e.gif", ["dog"]),
-                ("root.jpg", []),
-            ],
-            [],
-        ),
+        (1, ["cat/deep/c.webp", "dog/deep/deeper/e.gif"]),
+        (2, ["dog/deep/deeper/e.gif"]),
+        (3, []),
     ],
 )
-def test_folder_labels_come_from_the_first_folder_down_to_the_depth_asked(
-    tree: Path, depth: int, expected: list, too_deep: list[str]
+def test_a_folder_depth_skips_and_counts_the_images_below_it(
+    tree: Path, depth: int, too_deep: list[str]
 ) -> None:
     scan = scan_folder(tree, folder_labels=True, folder_depth=depth)
-    assert relative_labels(tree, scan) == expected
-    assert [p for p, reason in scan.skipped if "folder_depth" in reason] == too_deep
-    assert ("cat/notes.txt", "not an image file (suffix .txt)") in scan.skipped
+    read = [path for path, _ in relative_labels(tree, scan)]
+    assert not set(read) & set(too_deep)
+    assert scan.skipped.paths(SkipReason.DEEPER_THAN_FOLDER_DEPTH) == too_deep
+    assert scan.skipped.by_reason.get(SkipReason.DEEPER_THAN_FOLDER_DEPTH, 0) == len(too_deep)
+
+
+def test_a_label_level_of_2_labels_by_the_folder_inside_the_first(tree: Path) -> None:
+    scan = scan_folder(tree, folder_labels=True, label_level=2)
+    assert relative_labels(tree, scan) == [
+        ("cat/a.JPG", []),
+        ("cat/b.png", []),
+        ("cat/deep/c.webp", ["deep"]),
+        ("dog/d.tiff", []),
+        ("dog/deep/deeper/e.gif", ["deep"]),
+        ("root.jpg", []),
+    ]
+    assert scan.without_folder_label == 4
+
+
+def test_a_folder_depth_below_the_label_level_is_refused(tree: Path) -> None:
+    with pytest.raises(ValueError, match="folder_depth=1 is less than label_level=2"):
+        scan_folder(tree, folder_labels=True, label_level=2, folder_depth=1)
 
 
 def test_without_folder_labels_every_image_is_read_unlabelled(tree: Path) -> None:
@@ -123,14 +127,30 @@ def test_without_folder_labels_every_image_is_read_unlabelled(tree: Path) -> Non
         ("dog/deep/deeper/e.gif", []),
         ("root.jpg", []),
     ]
-    assert scan.skipped == [("cat/notes.txt", "not an image file (suffix .txt)")]
+    assert scan.skipped.paths(SkipReason.NOT_AN_IMAGE) == ["cat/notes.txt"]
+    assert scan.skipped.files[-1].detail == "not an image file (suffix .txt)"
 
 
-def test_hidden_files_and_folders_are_skipped_silently(tree: Path) -> None:
+def test_hidden_files_and_folders_are_skipped_and_counted_not_read(tree: Path) -> None:
     scan = scan_folder(tree, folder_labels=False)
     paths = [r.local_path for r in scan]
     assert not any("/." in (p or "") for p in paths)
-    assert not any("hidden" in p or ".g.jpg" in p for p, _ in scan.skipped)
+    assert scan.skipped.paths(SkipReason.HIDDEN) == [".hidden", "cat/.g.jpg"]
+    assert scan.skipped.describe() == "3 files skipped (2 hidden, 1 not an image)"
+
+
+def test_manifests_and_the_labels_file_are_skipped_with_their_own_reasons(
+    tmp_path: Path,
+) -> None:
+    touch_image(tmp_path / "cat" / "a.jpg")
+    (tmp_path / "train.manifest").write_text("{}\n")
+    (tmp_path / "labels.json").write_text('{"cat": "Cat"}')
+    scan = scan_folder(tmp_path, folder_labels=True)
+    assert [r.labels for r in scan] == [["Cat"]]
+    assert {r.value: n for r, n in scan.skipped.by_reason.items()} == {
+        "labels_file": 1,
+        "manifest": 1,
+    }
 
 
 def test_records_name_their_files_with_file_source_refs(tree: Path) -> None:
@@ -153,10 +173,7 @@ def test_a_symlink_out_of_the_root_is_skipped_and_one_inside_is_read(tmp_path: P
 
     assert [r.labels for r in records] == [["cat"], ["dog"]]
     assert all(r.local_path == str((root / "cat" / "a.jpg").resolve()) for r in records)
-    assert sorted(p for p, reason in scan.skipped if "symlink" in reason) == [
-        "cat/out.jpg",
-        "escape",
-    ]
+    assert scan.skipped.paths(SkipReason.SYMLINK_OUT_OF_ROOT) == ["cat/out.jpg", "escape"]
 
 
 def test_image_suffixes_cover_the_formats_we_accept() -> None:

@@ -6,6 +6,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from customlabels.errors import InvalidInput
 from customlabels.services import datasets, labels
 from customlabels.services.entry_query import EntryFilter
 
@@ -70,13 +73,33 @@ def test_images_directly_in_the_folder_get_no_label(ctx, tmp_path):
     assert found["d1.png"].labels == ["dog"]
 
 
-def test_with_depth_1_images_in_deeper_folders_are_skipped_and_listed(ctx, tmp_path):
+def test_an_image_deep_below_a_folder_gets_that_first_folders_label(ctx, tmp_path):
     root = _tree(tmp_path / "src")
+    save(root / "cat" / "tabby" / "old" / "c3.jpg", jpeg(color=(5, 6, 7)))
     job = create(ctx, {"kind": "folder", "path": str(root), "folder_labels": True})
+    found = by_name(all_entries(ctx))
+    assert set(found) == {"top.jpg", "c1.jpg", "c2.png", "c3.jpg", "d1.png"}
+    assert found["c2.png"].labels == ["cat"]
+    assert found["c3.jpg"].labels == ["cat"]
+    assert job.result["skipped_count"] == 0
+    assert job.result["without_folder_label"] == 1  # top.jpg
+    assert {d.name: d.entry_count for d in labels.dataset_labels(ctx, "p", "train")} == {
+        "cat": 3,
+        "dog": 1,
+    }
+
+
+def test_with_depth_1_images_in_deeper_folders_are_skipped_and_counted(ctx, tmp_path):
+    root = _tree(tmp_path / "src")
+    job = create(
+        ctx, {"kind": "folder", "path": str(root), "folder_labels": True, "folder_depth": 1}
+    )
     assert set(by_name(all_entries(ctx))) == {"top.jpg", "c1.jpg", "d1.png"}
-    skipped = {s["path"]: s["reason"] for s in job.result["skipped_files"]}
-    assert "cat/tabby/c2.png" in skipped
-    assert "folder_depth" in skipped["cat/tabby/c2.png"]
+    skipped = {s["path"]: s for s in job.result["skipped_files"]}
+    assert skipped["cat/tabby/c2.png"]["code"] == "deeper_than_folder_depth"
+    assert "folder_depth=1" in skipped["cat/tabby/c2.png"]["reason"]
+    assert job.result["skipped_by_reason"] == {"deeper_than_folder_depth": 1}
+    assert "1 file skipped (1 deeper than the folder depth)" in job.message
 
 
 def test_with_depth_2_deeper_images_take_the_first_folder_below_as_label(ctx, tmp_path):
@@ -87,30 +110,69 @@ def test_with_depth_2_deeper_images_take_the_first_folder_below_as_label(ctx, tm
     assert found["c2.png"].labels == ["cat"]
 
 
+def test_a_label_level_of_2_labels_by_the_second_folder_and_leaves_shallower_images_unlabelled(
+    ctx, tmp_path
+):
+    root = _tree(tmp_path / "src")
+    job = create(
+        ctx, {"kind": "folder", "path": str(root), "folder_labels": True, "label_level": 2}
+    )
+    found = by_name(all_entries(ctx))
+    assert {name: v.labels for name, v in found.items()} == {
+        "top.jpg": [],
+        "c1.jpg": [],
+        "c2.png": ["tabby"],
+        "d1.png": [],
+    }
+    assert job.result["without_folder_label"] == 3
+    assert datasets.describe_dataset(ctx, "p", "train").source["label_level"] == 2
+
+
+def test_a_folder_depth_below_the_label_level_is_refused_before_any_job(ctx, tmp_path):
+    root = _tree(tmp_path / "src")
+    source = {
+        "kind": "folder",
+        "path": str(root),
+        "folder_labels": True,
+        "label_level": 2,
+        "folder_depth": 1,
+    }
+    with pytest.raises(InvalidInput, match="folder_depth=1 is less than label_level=2"):
+        create(ctx, source)
+    with pytest.raises(InvalidInput, match="label_level must be at least 1, got 0"):
+        create(ctx, {**source, "label_level": 0, "folder_depth": None})
+
+
 def test_without_folder_labels_images_at_every_depth_are_read(ctx, tmp_path):
     root = _tree(tmp_path / "src")
     create(ctx, {"kind": "folder", "path": str(root)})
     assert set(by_name(all_entries(ctx))) == {"top.jpg", "c1.jpg", "c2.png", "d1.png"}
 
 
-def test_non_image_files_are_reported_as_skipped_in_the_job_result(ctx, tmp_path):
+def test_the_job_result_counts_the_skipped_files_by_reason(ctx, tmp_path):
     root = _tree(tmp_path / "src")
     (root / "notes.txt").write_text("not an image")
     (root / "cat" / "data.csv").write_text("a,b\n")
+    (root / "cat" / "train.manifest").write_text("{}\n")
+    save(root / ".thumbs" / "t.jpg", jpeg())
+    (root / "dog" / ".DS_Store").write_bytes(b"\0")
     job = create(ctx, {"kind": "folder", "path": str(root), "folder_labels": True})
+    assert job.status == "SUCCEEDED"
     skipped = {s["path"]: s["reason"] for s in job.result["skipped_files"]}
     assert "not an image" in skipped["notes.txt"]
     assert "not an image" in skipped["cat/data.csv"]
-    assert job.result["skipped_count"] == 3  # the two above and the too-deep image
-    assert job.status == "SUCCEEDED"
-    assert "3 files skipped" in job.message
+    assert job.result["skipped_count"] == 5
+    assert job.result["skipped_by_reason"] == {"hidden": 2, "manifest": 1, "not_an_image": 2}
+    assert "5 files skipped (2 hidden, 2 not images, 1 manifest)" in job.message
 
 
 def test_the_shared_shoes_manifest_file_is_skipped_not_imported(ctx, shared_datasets):
     job = create(
         ctx, {"kind": "folder", "path": str(_shoes(shared_datasets)), "folder_labels": True}
     )
-    assert [s["path"] for s in job.result["skipped_files"]] == ["train.manifest"]
+    assert [(s["path"], s["code"]) for s in job.result["skipped_files"]] == [
+        ("train.manifest", "manifest")
+    ]
 
 
 def test_importing_the_same_folder_again_adds_no_duplicates(ctx, shared_datasets):

@@ -1,6 +1,6 @@
 """A big manifest is read ahead by a child process; its entries are those read in-process.
 
-The child parses the lines and finds their files (services/readahead.py); these tests force
+The child parses the lines and finds their files (services/imports/readahead.py); these tests force
 it on small manifests (``MIN_BYTES = 0``) and compare every entry, counter and job figure
 with an import of the same manifest read in this process.
 """
@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from customlabels.services import ingest, readahead
 from customlabels.services.datasets import describe_dataset
+from customlabels.services.imports import ingest, readahead
 from customlabels.services.labels import dataset_labels
 
 from .helpers import all_entries, create, jpeg, png, save, update, write_lines

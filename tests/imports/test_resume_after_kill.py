@@ -20,8 +20,9 @@ from PIL import Image
 
 from customlabels.config import Settings
 from customlabels.errors import ResourceInUse
-from customlabels.services import datasets, imports, labels, projects
+from customlabels.services import datasets, labels, projects
 from customlabels.services.context import open_context
+from customlabels.services.imports.start import start_dataset_create
 from customlabels.services.jobs import get_job
 
 from .helpers import all_entries
@@ -122,6 +123,6 @@ def test_a_second_create_is_refused_while_the_first_is_queued(ctx, tmp_path):
     (tmp_path / "src").mkdir()
     projects.create_project(ctx, "p")
     source = {"kind": "folder", "path": str(tmp_path / "src")}
-    imports.start_dataset_create(ctx, "p", "train", source)
+    start_dataset_create(ctx, "p", "train", source)
     with pytest.raises(ResourceInUse):
-        imports.start_dataset_create(ctx, "p", "train", source)
+        start_dataset_create(ctx, "p", "train", source)

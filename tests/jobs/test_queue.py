@@ -19,8 +19,9 @@ import redis
 from customlabels.config import Settings
 from customlabels.errors import ServiceUnavailable
 from customlabels.jobs.queue import JobQueue, open_queue
-from customlabels.services import datasets, imports, projects, runner
+from customlabels.services import datasets, projects, runner
 from customlabels.services.context import Context, open_context
+from customlabels.services.imports.start import start_dataset_create
 from customlabels.services.jobs import get_job
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -49,7 +50,7 @@ def photos(tmp_path: Path, shared_datasets: Path) -> Path:
 def _start_import(ctx: Context, photos: Path) -> int:
     name = f"queued-{uuid.uuid4().hex[:8]}"
     projects.create_project(ctx, name)
-    return imports.start_dataset_create(
+    return start_dataset_create(
         ctx, name, "train", {"kind": "folder", "path": str(photos), "folder_labels": True}
     )
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from PIL import Image
 
-from customlabels.services import entries, imports, projects, runner
+from customlabels.services import entries, projects, runner
 from customlabels.services.context import Context
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.entry_views import EntryView
+from customlabels.services.imports.start import start_dataset_create, start_dataset_update
 from customlabels.services.jobs import JobInfo
 
 
@@ -44,13 +45,13 @@ def create(
     """Create the project (if new) and its dataset from ``source``; run the job to the end."""
     if project not in {p.name for p in projects.list_projects(ctx)}:
         projects.create_project(ctx, project)
-    return runner.run_job(ctx, imports.start_dataset_create(ctx, project, kind, source))
+    return runner.run_job(ctx, start_dataset_create(ctx, project, kind, source))
 
 
 def update(
     ctx: Context, source: dict[str, Any], project: str = "p", kind: str = "train"
 ) -> JobInfo:
-    return runner.run_job(ctx, imports.start_dataset_update(ctx, project, kind, source))
+    return runner.run_job(ctx, start_dataset_update(ctx, project, kind, source))
 
 
 def all_entries(ctx: Context, project: str = "p", kind: str = "train") -> list[EntryView]:

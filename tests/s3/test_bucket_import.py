@@ -37,20 +37,68 @@ def test_folder_labels_label_each_image_by_the_first_folder_below_the_prefix(s3c
         base + "cats/a.jpg": ["cats"],
         base + "cats/b.png": ["cats"],
         base + "dogs/c.JPG": ["dogs"],
+        base + "dogs/puppies/d.jpg": ["dogs"],  # as deep as it lies, the first folder
         base + "at the root.jpg": [],
         base + "with space/été ünï 猫.png": ["with space"],
     }
     assert all(v.asset is not None and not v.has_errors for v in found.values())
-    skipped = {s["path"]: s["reason"] for s in job.result["skipped_files"]}
-    assert skipped == {
-        "dogs/puppies/d.jpg": "more than folder_depth=1 folders below the prefix",
-        "notes.txt": "not an image file (suffix .txt)",
-    }
-    assert job.result["downloaded"] == 5
+    assert job.result["downloaded"] == 6
+    assert job.result["without_folder_label"] == 1
     per_label = {d.name: d.entry_count for d in labels.dataset_labels(s3ctx, "p", "train")}
-    assert per_label == {"cats": 2, "dogs": 1, "with space": 1}
+    assert per_label == {"cats": 2, "dogs": 2, "with space": 1}
     info = datasets.describe_dataset(s3ctx, "p", "train")
     assert (info.status, info.source["uri"]) == ("CREATE_COMPLETE", base)
+
+
+def test_every_key_not_imported_is_counted_by_reason_in_the_result(s3ctx, s3, new_bucket):
+    bucket = new_bucket()
+    _tree(s3, bucket)
+    put(
+        s3,
+        bucket,
+        {
+            "photos/cats/labels.manifest": b"{}\n",
+            "photos/.git/objects/x.jpg": jpeg((7, 7, 7)),
+        },
+    )
+    job = create(s3ctx, {"kind": "s3", "uri": f"s3://{bucket}/photos", "folder_labels": True})
+    skipped = {s["path"]: (s["code"], s["reason"]) for s in job.result["skipped_files"]}
+    assert skipped == {
+        ".DS_Store": ("hidden", "hidden name (starts with '.')"),
+        ".git/objects/x.jpg": ("hidden", "inside a hidden folder (starts with '.')"),
+        "cats/": ("folder_object", "folder object (a key ending in '/'), not an image"),
+        "cats/labels.manifest": (
+            "manifest",
+            "a Ground Truth manifest, not an image (import it as one)",
+        ),
+        "notes.txt": ("not_an_image", "not an image file (suffix .txt)"),
+    }
+    assert job.result["skipped_count"] == 5
+    assert job.result["skipped_by_reason"] == {
+        "folder_object": 1,
+        "hidden": 2,
+        "manifest": 1,
+        "not_an_image": 1,
+    }
+    assert "5 files skipped (2 hidden, 1 folder object, 1 manifest, 1 not an image)" in (
+        job.message
+    )
+
+
+def test_a_folder_depth_skips_and_counts_the_images_below_it(s3ctx, s3, new_bucket):
+    bucket = new_bucket()
+    _tree(s3, bucket)
+    source = {
+        "kind": "s3",
+        "uri": f"s3://{bucket}/photos/",
+        "folder_labels": True,
+        "folder_depth": 1,
+    }
+    job = create(s3ctx, source)
+    assert f"s3://{bucket}/photos/dogs/puppies/d.jpg" not in by_ref(s3ctx)
+    skipped = {s["path"]: s for s in job.result["skipped_files"]}
+    assert skipped["dogs/puppies/d.jpg"]["code"] == "deeper_than_folder_depth"
+    assert job.result["skipped_by_reason"]["deeper_than_folder_depth"] == 1
 
 
 def test_a_deeper_folder_depth_reads_nested_folders_labelled_by_the_first(s3ctx, s3, new_bucket):
@@ -66,6 +114,16 @@ def test_a_deeper_folder_depth_reads_nested_folders_labelled_by_the_first(s3ctx,
     found = by_ref(s3ctx)
     assert found[f"s3://{bucket}/photos/dogs/puppies/d.jpg"].labels == ["dogs"]
     assert len(found) == 6
+
+
+def test_a_label_level_of_2_labels_by_the_folder_inside_the_first(s3ctx, s3, new_bucket):
+    bucket = new_bucket()
+    _tree(s3, bucket)
+    source = {"kind": "s3", "uri": f"s3://{bucket}/photos/", "folder_labels": True}
+    job = create(s3ctx, {**source, "label_level": 2})
+    labelled = {ref: v.labels for ref, v in by_ref(s3ctx).items() if v.labels}
+    assert labelled == {f"s3://{bucket}/photos/dogs/puppies/d.jpg": ["puppies"]}
+    assert job.result["without_folder_label"] == 5
 
 
 def test_without_folder_labels_every_image_below_the_prefix_is_read_unlabelled(

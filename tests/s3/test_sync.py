@@ -8,8 +8,9 @@ import pytest
 from moto.backends import get_backend
 
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, entries, projects, runner, s3_sync
+from customlabels.services import datasets, entries, projects, runner
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import s3_sync
 
 from .helpers import all_entries, by_ref, create, jpeg, png, put
 

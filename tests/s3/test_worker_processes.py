@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from customlabels.services.analysis_pool import process_pool
+from customlabels.services.imports.analysis_pool import process_pool
 from customlabels.storage.protocol import asset_key
 
 from .helpers import by_ref, create, jpeg, png, put

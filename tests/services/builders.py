@@ -8,10 +8,11 @@ from typing import Any
 
 from PIL import Image
 
-from customlabels.services import entries, projects, uploads
+from customlabels.services import entries, projects
 from customlabels.services.context import Context
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.entry_views import EntryView
+from customlabels.services.imports import uploads
 
 
 def jpeg(width: int = 32, height: int = 24, color: tuple[int, int, int] = (200, 30, 30)) -> bytes:

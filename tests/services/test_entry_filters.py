@@ -7,9 +7,10 @@ import base64
 import pytest
 
 from customlabels.errors import InvalidInput
-from customlabels.services import entries, projects, uploads
+from customlabels.services import entries, projects
 from customlabels.services.entries import BoxInput
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import uploads
 
 from .builders import all_entries, by_ref, jpeg, project_with, ref
 

@@ -9,10 +9,11 @@ import pytest
 
 from customlabels.config import Settings
 from customlabels.errors import ResourceInUse
-from customlabels.services import entries, jobs, projects, uploads
+from customlabels.services import entries, jobs, projects
 from customlabels.services.assets import read_original, read_thumbnail
 from customlabels.services.context import open_context
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import uploads
 from customlabels.services.reclaim import reclaim_unused_images
 from customlabels.storage.protocol import asset_key
 

@@ -17,16 +17,9 @@ import pytest
 from sqlalchemy import text, update
 
 from customlabels.db.tables import Entry
-from customlabels.services import (
-    datasets,
-    entries,
-    entry_query,
-    imports,
-    projects,
-    runner,
-    split,
-)
+from customlabels.services import datasets, entries, entry_query, projects, runner, split
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports.start import start_dataset_create
 
 from .builders import all_entries, jpeg, project_with
 
@@ -244,7 +237,7 @@ def test_percent_underscore_and_backslash_are_literal(ctx, plan, tmp_path, subst
     root = _folder_with_odd_names(tmp_path / "odd")
     projects.create_project(ctx, "odd")
     source = {"kind": "folder", "path": str(root)}
-    job = runner.run_job(ctx, imports.start_dataset_create(ctx, "odd", "train", source))
+    job = runner.run_job(ctx, start_dataset_create(ctx, "odd", "train", source))
     assert job.status == "SUCCEEDED", job.message
     if plan == "tiny-budgets-indexed":
         index_pending(ctx)

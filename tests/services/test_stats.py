@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 
 from customlabels.errors import DatasetNotFound
-from customlabels.services import datasets, entries, labels, projects, split, uploads
+from customlabels.services import datasets, entries, labels, projects, split
 from customlabels.services.entries import BoxInput
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import uploads
 
 from .builders import all_entries, jpeg
 

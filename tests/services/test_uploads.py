@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from customlabels.errors import DatasetNotFound, InvalidInput
-from customlabels.services import datasets, jobs, projects, uploads
+from customlabels.services import datasets, jobs, projects
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import uploads
 
 from .builders import all_entries, by_ref, jpeg, png, ref
 

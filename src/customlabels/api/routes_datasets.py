@@ -19,7 +19,13 @@ from customlabels.api.schemas import (
     UploadPublic,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, exports, imports, labels, s3_sync, split, uploads
+from customlabels.services import datasets, exports, labels, split
+from customlabels.services.imports import s3_sync, uploads
+from customlabels.services.imports.start import (
+    save_changes,
+    start_dataset_create,
+    start_dataset_update,
+)
 from customlabels.services.jobs import get_job
 from customlabels.services.submit import submit_job
 
@@ -40,7 +46,7 @@ def create_dataset(
     if body.source is None:
         info = datasets.create_empty_dataset(ctx, project, dataset_type)
         return JSONResponse(DatasetPublic.of(info).model_dump(mode="json"), status_code=201)
-    job_id = imports.start_dataset_create(
+    job_id = start_dataset_create(
         ctx, project, dataset_type, body.source.model_dump(exclude_none=True)
     )
     job = submit_job(ctx, queue, job_id)
@@ -70,8 +76,8 @@ def update_entries(
         raise InvalidInput("give either lines or path")
     path = body.path
     if body.lines is not None:
-        path = str(imports.save_changes(ctx, body.lines))
-    job_id = imports.start_dataset_update(
+        path = str(save_changes(ctx, body.lines))
+    job_id = start_dataset_update(
         ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
     )
     return JobPublic.of(submit_job(ctx, queue, job_id))

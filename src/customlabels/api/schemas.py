@@ -92,12 +92,30 @@ class SourceSpec(BaseModel):
 
     kind: Literal["folder", "manifest", "coco", "yolo", "voc", "dataset", "s3"]
     path: str | None = None
-    # kind "s3": s3://bucket/prefix/ (folder_labels and folder_depth apply as for folders).
+    # kind "s3": s3://bucket/prefix/ (the folder options apply as for folders).
     # A manifest's path may be s3://bucket/key.manifest: its s3:// images are read from S3.
     uri: str | None = None
     root: str | None = None
-    folder_labels: bool = False
-    folder_depth: int = Field(1, ge=1)
+    folder_labels: bool = Field(
+        False,
+        description="Folder and s3 sources: label each image by the name of the first folder "
+        "below the source however deep the image lies, as the hosted service does; images "
+        "directly in the source get no label.",
+    )
+    label_level: int = Field(
+        1,
+        ge=1,
+        description="With folder_labels: which folder level below the source names the label "
+        "(1: the first folder; 2: the folder inside it). Images with fewer folders above them "
+        "get no label.",
+    )
+    folder_depth: int | None = Field(
+        None,
+        ge=1,
+        description="With folder_labels: skip images more than this many folders below the "
+        "source; null (the default) reads every depth. The job's result counts what was "
+        "skipped and why (skipped_count, skipped_by_reason, skipped_files).",
+    )
     project: str | None = None
     type: str | None = None
 

@@ -18,9 +18,11 @@ from customlabels.cli.common import (
     run_or_queue,
 )
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, entries, exports, imports, labels, s3_sync, split
+from customlabels.services import datasets, entries, exports, labels, split
 from customlabels.services.entry_lines import entry_line
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.imports import s3_sync
+from customlabels.services.imports.start import start_dataset_create, start_dataset_update
 from customlabels.services.shapes import dataset_description, dataset_label_description
 
 app = typer.Typer(
@@ -31,10 +33,23 @@ Kind = Annotated[str, typer.Argument(help="train or test.")]
 PathOpt = Annotated[Path | None, typer.Option(exists=False)]
 
 
+def _folder_options(
+    folder_labels: bool, label_level: int, folder_depth: int | None
+) -> dict[str, Any]:
+    """The folder-label options of a folder or prefix source, refused without --folder-labels
+    (where they would silently do nothing)."""
+    if not folder_labels and (label_level != 1 or folder_depth is not None):
+        raise InvalidInput("--label-level and --folder-depth apply with --folder-labels only")
+    return {
+        "folder_labels": folder_labels,
+        "label_level": label_level,
+        "folder_depth": folder_depth,
+    }
+
+
 def _source(
     from_folder: Path | None,
-    folder_labels: bool,
-    folder_depth: int,
+    folder_options: dict[str, Any],
     from_manifest: Path | str | None,
     root: Path | None,
     from_dataset: str | None,
@@ -59,19 +74,9 @@ def _source(
     if len(chosen) > 1:
         raise InvalidInput(f"name one source, not {' and '.join(chosen)}")
     if from_folder:
-        return {
-            "kind": "folder",
-            "path": str(from_folder),
-            "folder_labels": folder_labels,
-            "folder_depth": folder_depth,
-        }
+        return {"kind": "folder", "path": str(from_folder), **folder_options}
     if from_s3:
-        return {
-            "kind": "s3",
-            "uri": from_s3,
-            "folder_labels": folder_labels,
-            "folder_depth": folder_depth,
-        }
+        return {"kind": "s3", "uri": from_s3, **folder_options}
     if from_manifest:
         if str(from_manifest).startswith("s3://"):  # its images are read from S3 too
             return {"kind": "manifest", "path": str(from_manifest)}
@@ -98,11 +103,29 @@ def create(
     kind: Kind,
     from_folder: Annotated[Path | None, typer.Option(help="Import the images of a folder.")] = None,
     folder_labels: Annotated[
-        bool, typer.Option(help="Label each image with the first folder below --from-folder.")
+        bool,
+        typer.Option(
+            help="Label each image by the first folder below --from-folder or --from-s3, "
+            "however deep it lies, as the hosted service does; images directly in it get none."
+        ),
     ] = False,
-    folder_depth: Annotated[
-        int, typer.Option(help="With --folder-labels: how many folder levels below to read.")
+    label_level: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="With --folder-labels: which folder level below the source names the label: "
+            "1 the first folder (default), 2 the folder inside it, and so on. Images with "
+            "fewer folders above them get no label.",
+        ),
     ] = 1,
+    folder_depth: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="With --folder-labels: skip images more than N folders below the source "
+            "(counted in the summary). Default: read every depth.",
+        ),
+    ] = None,
     from_manifest: Annotated[
         str | None,
         typer.Option(
@@ -137,8 +160,7 @@ def create(
     """Create the TRAIN or TEST dataset of a project, empty or from a source."""
     source = _source(
         from_folder,
-        folder_labels,
-        folder_depth,
+        _folder_options(folder_labels, label_level, folder_depth),
         from_manifest,
         root,
         from_dataset,
@@ -155,7 +177,7 @@ def create(
         else:
             typer.echo(f"created empty {info.dataset_type} dataset of {project}")
         return
-    job_id = imports.start_dataset_create(ctx, project, kind, source)
+    job_id = start_dataset_create(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 
 
@@ -185,7 +207,7 @@ def update(
     source: dict[str, Any] = {"kind": "manifest", "path": changes}
     if not changes.startswith("s3://"):
         source["root"] = str(root) if root else None
-    job_id = imports.start_dataset_update(ctx, project, kind, source)
+    job_id = start_dataset_update(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 
 

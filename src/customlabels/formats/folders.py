@@ -1,11 +1,12 @@
 """Folder-per-label trees: scan one into records, write one from entries.
 
 Reading: with ``folder_labels`` an image's label is the name of the first folder below the
-root (as the hosted service does for S3 prefixes); images directly in the root get none;
-images more than ``folder_depth`` folders deep are skipped and listed in
-:attr:`FolderScan.skipped`. Without ``folder_labels`` every image below the root is read,
-unlabelled. Hidden names (``.x``) are skipped silently; files without an image suffix, and
-symlinks that lead out of the root, are skipped and listed with the reason.
+root, however deep the image lies (as the hosted service does for S3 prefixes); images
+directly in the root get none; ``label_level`` and ``folder_depth`` choose a deeper folder
+and limit the depth (see :mod:`customlabels.formats.folder_labels`). Without
+``folder_labels`` every image below the root is read, unlabelled. Nothing is skipped
+silently: hidden names (``.x``), files without an image suffix, manifests, ``labels.json``
+and symlinks that lead out of the root are counted in :attr:`FolderScan.skipped` by reason.
 
 Writing: ``out/<folder>/<image_name>`` for each image-level label (an image with two labels
 is written in both folders; one with none in ``_unlabeled/``). Labels may hold any
@@ -32,16 +33,17 @@ from pathlib import Path
 import orjson
 
 from customlabels.formats.errors import FormatError
+from customlabels.formats.folder_labels import FolderLabels
 from customlabels.formats.image_files import (
     IMAGE_SUFFIXES,
     WriteSummary,
     check_image_name,
-    is_image_name,
     record_for_reference,
     write_file,
 )
 from customlabels.formats.paths import RootResolver, is_inside
 from customlabels.formats.records import ExportItem, ImportRecord
+from customlabels.formats.skips import SkipLog, SkipReason, skip_of_name
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -158,21 +160,29 @@ def _read_labels_file(path: Path) -> dict[str, str | None]:
 class FolderScan(Iterator[ImportRecord]):
     """The records of a folder tree, read lazily; :attr:`skipped` fills in as it goes.
 
-    ``skipped`` holds ``(path relative to the root, reason)`` for files not read: no image
-    suffix, deeper than ``folder_depth``, or a symlink leading out of the root.
+    ``skipped`` counts, by reason, every file not read (hidden names, files without an
+    image suffix, manifests, ``labels.json``, files deeper than ``folder_depth``, symlinks
+    leading out of the root) and names the first of them; ``without_folder_label`` counts
+    the images read with no folder label (directly in the root, or above ``label_level``).
     """
 
-    def __init__(self, root: Path, *, folder_labels: bool, folder_depth: int = 1) -> None:
-        if folder_depth < 1:
-            raise ValueError("folder_depth must be at least 1")
+    def __init__(
+        self,
+        root: Path,
+        *,
+        folder_labels: bool,
+        folder_depth: int | None = None,
+        label_level: int = 1,
+    ) -> None:
         self.root = root
         self.folder_labels = folder_labels
-        self.folder_depth = folder_depth
-        self.skipped: list[tuple[str, str]] = []
-        self.label_map: dict[str, str | None] = {}
+        label_map: dict[str, str | None] = {}
         labels_file = root / LABELS_FILE
         if folder_labels and labels_file.is_file():
-            self.label_map = _read_labels_file(labels_file)
+            label_map = _read_labels_file(labels_file)
+        self.rule = FolderLabels(label_level, folder_depth, label_map)
+        self.skipped = SkipLog()
+        self.without_folder_label = 0
         self._resolver = RootResolver(root)
         self._records = self._walk(root, (), set())
 
@@ -181,12 +191,6 @@ class FolderScan(Iterator[ImportRecord]):
 
     def __next__(self) -> ImportRecord:
         return next(self._records)
-
-    def _label(self, folder: str) -> list[str]:
-        if folder in self.label_map:
-            label = self.label_map[folder]
-            return [] if label is None else [label]
-        return [folder]
 
     def _walk(
         self, folder: Path, parts: tuple[str, ...], seen: set[Path]
@@ -198,42 +202,62 @@ class FolderScan(Iterator[ImportRecord]):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            self.skipped.append(("/".join(parts) or ".", f"cannot list folder: {exc}"))
+            where = "/".join(parts) or "."
+            self.skipped.add(where, SkipReason.UNREADABLE_FOLDER, f"cannot list folder: {exc}")
             return
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             relative = "/".join((*parts, entry.name))
             path = Path(entry.path)
+            if entry.name.startswith("."):
+                # A hidden folder counts once: walking a .git to count its files costs more
+                # than the import of the images beside it.
+                what = "hidden folder, not read" if entry.is_dir() else "hidden name"
+                self.skipped.add(relative, SkipReason.HIDDEN, f"{what} (starts with '.')")
+                continue
             if entry.is_symlink() and not is_inside(self.root, path):
-                self.skipped.append((relative, "symlink leading out of the root"))
+                self.skipped.add(
+                    relative, SkipReason.SYMLINK_OUT_OF_ROOT, "symlink leading out of the root"
+                )
                 continue
             if entry.is_dir():
                 yield from self._walk(path, (*parts, entry.name), seen)
                 continue
-            if not parts and entry.name == LABELS_FILE:
-                continue
-            if not is_image_name(entry.name):
-                suffix = os.path.splitext(entry.name)[1] or "none"
-                self.skipped.append((relative, f"not an image file (suffix {suffix})"))
-                continue
-            labels: list[str] = []
-            if self.folder_labels:
-                if len(parts) > self.folder_depth:
-                    reason = f"more than folder_depth={self.folder_depth} folders below the root"
-                    self.skipped.append((relative, reason))
-                    continue
-                if parts:
-                    labels = self._label(parts[0])
-            yield record_for_reference(self.root, relative, self._resolver, labels=labels)
+            record = self._record(relative, entry.name, parts)
+            if record is not None:
+                yield record
+
+    def _record(self, relative: str, name: str, parts: tuple[str, ...]) -> ImportRecord | None:
+        """The record of one file, or None when it is skipped (and counted)."""
+        if not parts and name == LABELS_FILE:
+            self.skipped.add(
+                relative, SkipReason.LABELS_FILE, "label map of a folder export, not an image"
+            )
+            return None
+        skip = skip_of_name(name)
+        if skip is not None:
+            self.skipped.add(relative, *skip)
+            return None
+        labels: list[str] = []
+        if self.folder_labels:
+            if self.rule.too_deep(parts):
+                reason = self.rule.describe_depth()
+                self.skipped.add(relative, SkipReason.DEEPER_THAN_FOLDER_DEPTH, reason)
+                return None
+            labels = self.rule.labels(parts)
+            self.without_folder_label += not labels
+        return record_for_reference(self.root, relative, self._resolver, labels=labels)
 
 
-def scan_folder(root: Path, *, folder_labels: bool, folder_depth: int = 1) -> FolderScan:
+def scan_folder(
+    root: Path, *, folder_labels: bool, folder_depth: int | None = None, label_level: int = 1
+) -> FolderScan:
     """Scan ``root`` recursively in sorted order; see :class:`FolderScan` and the module doc.
 
     Raises :class:`FormatError` when ``root`` is not a folder or its ``labels.json`` is
-    broken.
+    broken, ValueError when the folder options contradict each other.
     """
     if not root.is_dir():
         raise FormatError(f"{root}: not a folder")
-    return FolderScan(root, folder_labels=folder_labels, folder_depth=folder_depth)
+    return FolderScan(
+        root, folder_labels=folder_labels, folder_depth=folder_depth, label_level=label_level
+    )

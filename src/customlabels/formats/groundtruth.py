@@ -325,49 +325,13 @@ def _multilabel(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool
 
 
 def _detection(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool:
-    if not isinstance(value, dict):
-        line.issue(
-            _PART,
-            "ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT",
-            f"An object-detection attribute is an object with image_size and annotations, "
-            f"not {_short(value)}.",
-            key,
-        )
-        return False
-    annotations = value.get("annotations")
+    """Read one object-detection attribute into ``line``; False when it gives nothing valid."""
+    annotations = _detection_annotations(key, value, line)
     if annotations is None:
-        annotations = []
-    elif not isinstance(annotations, list):
-        line.issue(
-            _PART,
-            "ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT",
-            f"annotations must be a list, not {_short(annotations)}.",
-            key,
-        )
         return False
-
-    size: tuple[int, int] | None = None
-    raw_size = value.get("image_size")
-    if raw_size is not None:
-        size = _image_size(raw_size)
-        if size is None:
-            line.issue(
-                _PART,
-                "ERROR_INVALID_IMAGE_DIMENSION",
-                f'{key}.image_size must be [{{"width": W, "height": H, "depth": D}}] with '
-                f"positive integer width and height, not {_short(raw_size)}; its boxes "
-                "can't be placed.",
-            )
-            return False
-        if line.image_size is not None and size != line.image_size:
-            line.issue(
-                _PART,
-                "ERROR_INVALID_IMAGE_DIMENSION",
-                f"{key}.image_size {size[0]}x{size[1]} differs from the "
-                f"{line.image_size[0]}x{line.image_size[1]} of an earlier attribute of this line.",
-            )
-            return False
-
+    size_ok, size = _detection_image_size(key, value, line)
+    if not size_ok:
+        return False
     if not annotations:
         line.issue(
             _WARN,
@@ -377,7 +341,6 @@ def _detection(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool:
         if size is not None:
             line.image_size = size
         return True
-
     class_map = meta.get("class-map")
     if not isinstance(class_map, dict):
         line.issue(
@@ -389,85 +352,12 @@ def _detection(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool:
     objects = meta.get("objects")
     if not isinstance(objects, list):
         objects = []
-
-    scale = 1.0
-    if size is not None:
-        longest = max(size)
-        if longest > TRAINING_MAX_SIDE_PX:
-            scale = TRAINING_MAX_SIDE_PX / longest
+    scale = _training_scale(size)
     kept = 0
     no_confidence: list[int] = []
     for index, ann in enumerate(annotations):
-        where = f"Annotation {index} of {key}"
-        if not isinstance(ann, dict):
-            line.issue(
-                _PART, "ERROR_INVALID_BOUNDING_BOX", f"{where} is not an object: {_short(ann)}."
-            )
-            continue
-        left = ann.get("left")
-        top = ann.get("top")
-        width = ann.get("width")
-        height = ann.get("height")
-        if not (_number(left) and _number(top) and _number(width) and _number(height)):
-            line.issue(
-                _PART,
-                "ERROR_INVALID_BOUNDING_BOX",
-                f"{where}: left, top, width and height must be numbers, got left={_short(left)}"
-                f" top={_short(top)} width={_short(width)} height={_short(height)}.",
-            )
-            continue
-        if left < 0 or top < 0 or width <= 0 or height <= 0:
-            line.issue(
-                _PART,
-                "ERROR_INVALID_BOUNDING_BOX",
-                f"{where} (left={left}, top={top}, width={width}, height={height}) has a "
-                "negative position or no area.",
-            )
-            continue
-        if size is not None:
-            over_x = left + width - size[0]
-            over_y = top + height - size[1]
-            if over_x > _FRAME_TOLERANCE_PX or over_y > _FRAME_TOLERANCE_PX:
-                line.issue(
-                    _PART,
-                    "ERROR_INVALID_BOUNDING_BOX",
-                    f"{where} (left={left}, top={top}, width={width}, height={height}) leaves "
-                    f"the {size[0]}x{size[1]} image.",
-                )
-                continue
-            if over_x > 0:
-                width = size[0] - left
-            if over_y > 0:
-                height = size[1] - top
-        class_id = ann.get("class_id")
-        if type(class_id) is bool or _integral(class_id) is None:
-            line.issue(
-                _PART,
-                "ERROR_INVALID_BOUNDING_BOX",
-                f"{where} has no integer class_id (got {_short(class_id)}).",
-            )
-            continue
-        name = _class_name(class_map, class_id)
-        if name is _MISSING:
-            line.issue(
-                _PART,
-                "ERROR_MISSING_CLASS_MAP_ID",
-                f"{where} has class_id {class_id}, which {key}-metadata.class-map does not name.",
-            )
-            continue
-        problem = _name_problem(name)
-        if problem is not None:
-            line.issue(_PART, problem[0], f"{where}: {problem[1]}")
-            continue
-        if width * scale <= MIN_BOX_SIDE_PX or height * scale <= MIN_BOX_SIDE_PX:
-            scaled = "" if scale == 1.0 else f" ({width * scale:.2f}x{height * scale:.2f} px at "
-            scaled += "" if scale == 1.0 else f"the {TRAINING_MAX_SIDE_PX} px training size)"
-            line.issue(
-                _PART,
-                "ERROR_BOUNDING_BOX_TOO_SMALL",
-                f"{where} is {width}x{height} px{scaled}; boxes must be larger than "
-                f"{MIN_BOX_SIDE_PX:g}x{MIN_BOX_SIDE_PX:g} px.",
-            )
+        box = _detection_box(key, index, ann, size, class_map, scale, line)
+        if box is None:
             continue
         if (
             index >= len(objects)
@@ -475,27 +365,10 @@ def _detection(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool:
             or ("confidence" not in objects[index])
         ):
             no_confidence.append(index)
-        box = Box(name, float(left), float(top), float(width), float(height))
         kept += 1
-        # Chained labelling jobs repeat boxes across attributes: keep one of identical boxes.
-        if line.boxes:
-            if line.box_keys is None:
-                line.box_keys = {(b.label, b.left, b.top, b.width, b.height) for b in line.boxes}
-            box_key = (box.label, box.left, box.top, box.width, box.height)
-            if box_key in line.box_keys:
-                continue
-            line.box_keys.add(box_key)
-        line.boxes.append(box)
-
+        _keep_box(line, box)
     if no_confidence:
-        shown = ", ".join(str(i) for i in no_confidence[:20])
-        more = f" and {len(no_confidence) - 20} more" if len(no_confidence) > 20 else ""
-        line.issue(
-            _PART,
-            "ERROR_MISSING_BOUNDING_BOX_CONFIDENCE",
-            f"{key}-metadata.objects has no confidence for annotation(s) {shown}{more}; "
-            "the boxes are kept.",
-        )
+        _missing_confidence(key, no_confidence, line)
     if kept == 0:
         line.issue(
             _PART,
@@ -506,6 +379,185 @@ def _detection(key: str, value: Any, meta: dict[str, Any], line: _Line) -> bool:
     if size is not None:
         line.image_size = size
     return True
+
+
+def _detection_annotations(key: str, value: Any, line: _Line) -> list[Any] | None:
+    """The attribute's annotations (none given: an empty list), or None when malformed."""
+    if not isinstance(value, dict):
+        line.issue(
+            _PART,
+            "ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT",
+            f"An object-detection attribute is an object with image_size and annotations, "
+            f"not {_short(value)}.",
+            key,
+        )
+        return None
+    annotations = value.get("annotations")
+    if annotations is None:
+        return []
+    if not isinstance(annotations, list):
+        line.issue(
+            _PART,
+            "ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT",
+            f"annotations must be a list, not {_short(annotations)}.",
+            key,
+        )
+        return None
+    return annotations
+
+
+def _detection_image_size(
+    key: str, value: dict[str, Any], line: _Line
+) -> tuple[bool, tuple[int, int] | None]:
+    """(False, None) when the attribute's image_size is malformed or contradicts an earlier
+    attribute of the line; else (True, the size or None when it gives none)."""
+    raw_size = value.get("image_size")
+    if raw_size is None:
+        return True, None
+    size = _image_size(raw_size)
+    if size is None:
+        line.issue(
+            _PART,
+            "ERROR_INVALID_IMAGE_DIMENSION",
+            f'{key}.image_size must be [{{"width": W, "height": H, "depth": D}}] with '
+            f"positive integer width and height, not {_short(raw_size)}; its boxes "
+            "can't be placed.",
+        )
+        return False, None
+    if line.image_size is not None and size != line.image_size:
+        line.issue(
+            _PART,
+            "ERROR_INVALID_IMAGE_DIMENSION",
+            f"{key}.image_size {size[0]}x{size[1]} differs from the "
+            f"{line.image_size[0]}x{line.image_size[1]} of an earlier attribute of this line.",
+        )
+        return False, None
+    return True, size
+
+
+def _training_scale(size: tuple[int, int] | None) -> float:
+    """How much training shrinks an image of ``size`` (the minimum box side applies there)."""
+    if size is not None:
+        longest = max(size)
+        if longest > TRAINING_MAX_SIDE_PX:
+            return TRAINING_MAX_SIDE_PX / longest
+    return 1.0
+
+
+def _detection_box(
+    key: str,
+    index: int,
+    ann: Any,
+    size: tuple[int, int] | None,
+    class_map: dict[str, Any],
+    scale: float,
+    line: _Line,
+) -> Box | None:
+    """The box of one annotation, or None (with the line's issue saying why it was dropped)."""
+    where = f"Annotation {index} of {key}"
+    if not isinstance(ann, dict):
+        line.issue(_PART, "ERROR_INVALID_BOUNDING_BOX", f"{where} is not an object: {_short(ann)}.")
+        return None
+    left = ann.get("left")
+    top = ann.get("top")
+    width = ann.get("width")
+    height = ann.get("height")
+    if not (_number(left) and _number(top) and _number(width) and _number(height)):
+        line.issue(
+            _PART,
+            "ERROR_INVALID_BOUNDING_BOX",
+            f"{where}: left, top, width and height must be numbers, got left={_short(left)}"
+            f" top={_short(top)} width={_short(width)} height={_short(height)}.",
+        )
+        return None
+    if left < 0 or top < 0 or width <= 0 or height <= 0:
+        line.issue(
+            _PART,
+            "ERROR_INVALID_BOUNDING_BOX",
+            f"{where} (left={left}, top={top}, width={width}, height={height}) has a "
+            "negative position or no area.",
+        )
+        return None
+    if size is not None:
+        over_x = left + width - size[0]
+        over_y = top + height - size[1]
+        if over_x > _FRAME_TOLERANCE_PX or over_y > _FRAME_TOLERANCE_PX:
+            line.issue(
+                _PART,
+                "ERROR_INVALID_BOUNDING_BOX",
+                f"{where} (left={left}, top={top}, width={width}, height={height}) leaves "
+                f"the {size[0]}x{size[1]} image.",
+            )
+            return None
+        if over_x > 0:
+            width = size[0] - left
+        if over_y > 0:
+            height = size[1] - top
+    name = _annotation_class(key, where, ann, class_map, line)
+    if name is None:
+        return None
+    if width * scale <= MIN_BOX_SIDE_PX or height * scale <= MIN_BOX_SIDE_PX:
+        scaled = "" if scale == 1.0 else f" ({width * scale:.2f}x{height * scale:.2f} px at "
+        scaled += "" if scale == 1.0 else f"the {TRAINING_MAX_SIDE_PX} px training size)"
+        line.issue(
+            _PART,
+            "ERROR_BOUNDING_BOX_TOO_SMALL",
+            f"{where} is {width}x{height} px{scaled}; boxes must be larger than "
+            f"{MIN_BOX_SIDE_PX:g}x{MIN_BOX_SIDE_PX:g} px.",
+        )
+        return None
+    return Box(name, float(left), float(top), float(width), float(height))
+
+
+def _annotation_class(
+    key: str, where: str, ann: dict[str, Any], class_map: dict[str, Any], line: _Line
+) -> str | None:
+    """The label an annotation's class_id names in the class-map, or None (with the issue)."""
+    class_id = ann.get("class_id")
+    if type(class_id) is bool or _integral(class_id) is None:
+        line.issue(
+            _PART,
+            "ERROR_INVALID_BOUNDING_BOX",
+            f"{where} has no integer class_id (got {_short(class_id)}).",
+        )
+        return None
+    name = _class_name(class_map, class_id)
+    if name is _MISSING:
+        line.issue(
+            _PART,
+            "ERROR_MISSING_CLASS_MAP_ID",
+            f"{where} has class_id {class_id}, which {key}-metadata.class-map does not name.",
+        )
+        return None
+    problem = _name_problem(name)
+    if problem is not None:
+        line.issue(_PART, problem[0], f"{where}: {problem[1]}")
+        return None
+    return str(name)
+
+
+def _keep_box(line: _Line, box: Box) -> None:
+    """Add ``box`` to the line unless an identical one is there already."""
+    # Chained labelling jobs repeat boxes across attributes: keep one of identical boxes.
+    if line.boxes:
+        if line.box_keys is None:
+            line.box_keys = {(b.label, b.left, b.top, b.width, b.height) for b in line.boxes}
+        box_key = (box.label, box.left, box.top, box.width, box.height)
+        if box_key in line.box_keys:
+            return
+        line.box_keys.add(box_key)
+    line.boxes.append(box)
+
+
+def _missing_confidence(key: str, no_confidence: list[int], line: _Line) -> None:
+    shown = ", ".join(str(i) for i in no_confidence[:20])
+    more = f" and {len(no_confidence) - 20} more" if len(no_confidence) > 20 else ""
+    line.issue(
+        _PART,
+        "ERROR_MISSING_BOUNDING_BOX_CONFIDENCE",
+        f"{key}-metadata.objects has no confidence for annotation(s) {shown}{more}; "
+        "the boxes are kept.",
+    )
 
 
 def _looks_like_label_data(key: str, value: Any) -> bool:

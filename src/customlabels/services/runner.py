@@ -12,7 +12,7 @@ from customlabels.errors import CustomLabelsError
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
-from customlabels.services.imports import run_import
+from customlabels.services.imports.run import run_import
 from customlabels.services.jobs import (
     JobInfo,
     Progress,
@@ -80,13 +80,11 @@ def _dispatch(
 ) -> tuple[dict[str, Any], str]:
     if kind in ("dataset.create", "dataset.update") and dataset_id is not None:
         summary, skipped = run_import(ctx, dataset_id, params["source"], progress)
-        result: dict[str, Any] = summary.as_dict()
-        result["skipped_files"] = [{"path": p, "reason": r} for p, r in skipped[:1000]]
-        result["skipped_count"] = len(skipped)
+        result: dict[str, Any] = {**summary.as_dict(), **skipped.as_result()}
         verb = "created" if kind == "dataset.create" else "updated"
         message = (
             f"The dataset was successfully {verb}: {summary.entries} entries, "
-            f"{summary.with_errors} with errors, {len(skipped)} files skipped."
+            f"{summary.with_errors} with errors, {skipped.describe()}."
         )
         status = "CREATE_COMPLETE" if kind == "dataset.create" else "UPDATE_COMPLETE"
         set_status(ctx, dataset_id, status, message, "SUCCESS")

@@ -4,8 +4,8 @@ Every write that touches entries follows one pattern, so the counters can't drif
 ``before = contribution(ids)``, change rows, ``refresh_entry_flags(ids)``,
 ``after = contribution(ids)``, ``apply_delta(before, after)``. The counters make
 DescribeDataset and ListDatasetLabels one small read at any dataset size. Imports
-(services.ingest) count ``after`` from the rows they have just written instead of reading
-them back, in the same transaction.
+(services.imports.entry_rows) count ``after`` from the rows they have just written instead
+of reading them back, in the same transaction.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Parsing and validating lines and finding the files they name needs no database, and in an
 import of a million lines it is about half of the work. A child process
-(``python -m customlabels.services.readahead``) does it for the next lines while the
+(``python -m customlabels.services.imports.readahead``) does it for the next lines while the
 importing process stores the previous ones, so the two halves run on two cores (threads
 would share one interpreter lock). The child sends the records in chunks over a pipe as
 ``marshal`` data (plain tuples: no classes to pickle), each with the file that
@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import Box, EntryIssue, ImportRecord
-from customlabels.services.source_files import LocalFile, SourceFiles, UnresolvableSource
+from customlabels.services.imports.source_files import LocalFile, SourceFiles, UnresolvableSource
 
 if TYPE_CHECKING:
-    from customlabels.services.ingest import Candidate
+    from customlabels.services.imports.candidates import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def manifest_candidates(
     A child that can't start, or dies before its first records (a broken installation),
     costs only speed: the manifest is then read here, with a warning in the log.
     """
-    from customlabels.services.ingest import Candidate
+    from customlabels.services.imports.candidates import Candidate
 
     sent = False
     try:

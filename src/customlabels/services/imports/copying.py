@@ -8,7 +8,7 @@ from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.services.context import Context
 from customlabels.services.entries import iter_entries
-from customlabels.services.ingest import AssetDims, Candidate
+from customlabels.services.imports.candidates import AssetDims, Candidate
 
 
 def copy_candidates(ctx: Context, project: str, type_name: str) -> Iterator[Candidate]:

@@ -4,8 +4,10 @@ Source dicts (stored on the job, and on the dataset for ``dataset sync``):
 
 - ``{"kind": "s3", "uri": "s3://bucket/prefix/", "folder_labels": bool, "folder_depth": n}``:
   every image below the prefix; with folder labels, the first folder below the prefix is
-  the label (the hosted service's option), images directly under it are unlabelled and
-  images deeper than ``folder_depth`` folders are skipped with the reason. The listing
+  the label however deep the image lies (the hosted service's option; ``label_level``
+  picks a deeper folder), images directly under it are unlabelled, and only with a
+  ``folder_depth`` are deeper images skipped. Keys not imported (not images, hidden,
+  folder objects, too deep) are counted by reason in the job's result. The listing
   streams page by page (never the whole bucket in memory). A key whose entry already shows
   what the key holds (same ETag and size in ``source_assets``) is skipped without a
   download: one query per listing page decides it for the whole page. Keys below the
@@ -47,15 +49,17 @@ from sqlalchemy import and_, select
 from customlabels.db.tables import Dataset, Entry, Project, SourceAsset
 from customlabels.errors import InvalidInput, ServiceUnavailable
 from customlabels.formats.groundtruth import read_manifest
-from customlabels.formats.image_files import is_image_name
 from customlabels.formats.records import EntryIssue, ImportRecord
-from customlabels.services.analysis_tasks import PortableFetch
+from customlabels.formats.skips import SkipLog, SkipReason, skip_of_name
 from customlabels.services.context import Context
 from customlabels.services.entries import delete_entries
 from customlabels.services.entry_query import EntryFilter
-from customlabels.services.ingest import NO_IMAGE_CODES, Candidate, Ingestor, IngestSummary
+from customlabels.services.imports.analysis_tasks import PortableFetch
+from customlabels.services.imports.candidates import NO_IMAGE_CODES, Candidate, IngestSummary
+from customlabels.services.imports.folder_options import check_folder_options, folder_rule
+from customlabels.services.imports.ingest import Ingestor
+from customlabels.services.imports.source_files import UnresolvableSource
 from customlabels.services.jobs import Progress
-from customlabels.services.source_files import UnresolvableSource
 from customlabels.storage.s3 import (
     ObjectTooLarge,
     ResolvedAccess,
@@ -102,14 +106,10 @@ def check_s3_source(source: dict[str, Any]) -> dict[str, Any]:
     if not uri:
         raise InvalidInput("an s3 source needs a uri: s3://bucket/prefix/")
     bucket, key = parse_s3_uri(str(uri))
-    depth = int(source.get("folder_depth") or 1)
-    if depth < 1:
-        raise InvalidInput("folder depth must be at least 1")
     return {
         "kind": "s3",
         "uri": s3_uri(bucket, folder_prefix(key)),
-        "folder_labels": bool(source.get("folder_labels")),
-        "folder_depth": depth,
+        **check_folder_options(source),
         "delete_missing": bool(source.get("delete_missing")),
     }
 
@@ -120,7 +120,7 @@ def run_s3_import(
     project_id: int,
     source: dict[str, Any],
     progress: Progress | None,
-) -> tuple[IngestSummary, list[tuple[str, str]]]:
+) -> tuple[IngestSummary, SkipLog]:
     """Import an S3 source into a dataset; returns the summary and the keys skipped."""
     options = S3Options.from_settings(ctx.settings)
     client = make_client(options)
@@ -226,20 +226,21 @@ class _PrefixImport:
         self.bucket, prefix = parse_s3_uri(source["uri"])
         self.prefix = folder_prefix(prefix)
         self.base = s3_uri(self.bucket, self.prefix)
+        self.source = source
         self.folder_labels = bool(source.get("folder_labels"))
-        self.folder_depth = int(source.get("folder_depth") or 1)
+        self.rule = folder_rule(source, {})
         self.delete_missing = bool(source.get("delete_missing"))
         self.downloads = _Downloads(client, options, ctx.settings.max_image_bytes)
         self.seen = _KeySet()
-        self.skipped: list[tuple[str, str]] = []
+        self.skipped = SkipLog()
         self.unchanged = 0
-        self.label_map: dict[str, str | None] = {}
+        self.without_folder_label = 0
 
     def run(
         self, dataset_id: int, project_id: int, progress: Progress | None
-    ) -> tuple[IngestSummary, list[tuple[str, str]]]:
+    ) -> tuple[IngestSummary, SkipLog]:
         if self.folder_labels:
-            self.label_map = self._labels_file()
+            self.rule = folder_rule(self.source, self._labels_file())
         if progress is not None:
             progress.set_total(None)  # unknown until the listing ends
         ingestor = Ingestor(self.ctx, dataset_id, project_id, progress)
@@ -256,6 +257,8 @@ class _PrefixImport:
             removed_source_refs=removed_refs,
             deleted=deleted,
         )
+        if self.folder_labels:
+            summary.extra["without_folder_label"] = self.without_folder_label
         return summary, self.skipped
 
     def _labels_file(self) -> dict[str, str | None]:
@@ -285,31 +288,41 @@ class _PrefixImport:
             raise _listing_error(exc, self.base, self.options) from exc
 
     def _classify(self, obj: S3Object) -> ImportRecord | None:
-        """The record of a listed key, or None (skipped, with the reason kept when useful)."""
+        """The record of a listed key, or None when it is skipped (and counted)."""
         relative = obj.key[len(self.prefix) :]
-        if not relative or relative.endswith("/"):
-            return None  # the "folder" objects consoles create
-        if relative.startswith(".") or "/." in relative:
-            return None  # hidden names, as the folder scan skips them
-        parts = relative.split("/")
-        if self.folder_labels and relative == LABELS_FILE:
+        if not relative:
+            return None  # the prefix's own folder object: not below it
+        if relative.endswith("/"):
+            detail = "folder object (a key ending in '/'), not an image"
+            self.skipped.add(relative, SkipReason.FOLDER_OBJECT, detail)
             return None
-        if not is_image_name(parts[-1]):
-            suffix = os.path.splitext(parts[-1])[1] or "none"
-            self.skipped.append((relative, f"not an image file (suffix {suffix})"))
+        *folders, name = relative.split("/")
+        if any(folder.startswith(".") for folder in folders):
+            # Each key of a hidden folder counts: the listing shows them one by one anyway.
+            self.skipped.add(
+                relative, SkipReason.HIDDEN, "inside a hidden folder (starts with '.')"
+            )
+            return None
+        if relative == LABELS_FILE:
+            detail = "label map of a folder export, not an image"
+            self.skipped.add(relative, SkipReason.LABELS_FILE, detail)
+            return None
+        skip = skip_of_name(name)
+        if skip is not None:
+            self.skipped.add(relative, *skip)
             return None
         labels: list[str] = []
-        if self.folder_labels and len(parts) > 1:
-            if len(parts) - 1 > self.folder_depth:
-                reason = f"more than folder_depth={self.folder_depth} folders below the prefix"
-                self.skipped.append((relative, reason))
+        if self.folder_labels:
+            if self.rule.too_deep(folders):
+                reason = self.rule.describe_depth()
+                self.skipped.add(relative, SkipReason.DEEPER_THAN_FOLDER_DEPTH, reason)
                 return None
-            folder = parts[0]
-            if not folder:
-                self.skipped.append((relative, "empty folder name: no label to give"))
+            if self.rule.label_folder(folders) == "":
+                detail = "empty folder name (a '//' in the key): no label to give"
+                self.skipped.add(relative, SkipReason.EMPTY_FOLDER_NAME, detail)
                 return None
-            label = self.label_map.get(folder, folder)
-            labels = [] if label is None else [label]
+            labels = self.rule.labels(folders)
+            self.without_folder_label += not labels
         return ImportRecord(source_ref=s3_uri(self.bucket, obj.key), labels=labels)
 
     def _candidates(self, dataset_id: int, progress: Progress | None) -> Iterator[Candidate]:
@@ -479,7 +492,7 @@ class _ManifestImport:
 
     def run(
         self, dataset_id: int, project_id: int, progress: Progress | None
-    ) -> tuple[IngestSummary, list[tuple[str, str]]]:
+    ) -> tuple[IngestSummary, SkipLog]:
         with self._local_copy() as path:
             if progress is not None:
                 progress.set_total(_count_lines(path))
@@ -498,7 +511,7 @@ class _ManifestImport:
             hosted_would_reject=self.other_bucket_count,
             hosted_would_reject_source_refs=self.other_buckets,
         )
-        return summary, []
+        return summary, SkipLog()
 
     @contextmanager
     def _local_copy(self) -> Iterator[Path]:

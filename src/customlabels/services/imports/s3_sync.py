@@ -5,8 +5,8 @@ from __future__ import annotations
 from customlabels.errors import InvalidInput
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
-from customlabels.services.imports import start_dataset_update
-from customlabels.services.s3_sources import is_s3_source
+from customlabels.services.imports.s3_sources import is_s3_source
+from customlabels.services.imports.start import start_dataset_update
 
 
 def start_dataset_sync(

@@ -15,7 +15,8 @@ from customlabels.errors import DatasetNotFound, InvalidInput
 from customlabels.formats.records import ImportRecord
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset, set_status
-from customlabels.services.ingest import Candidate, Ingestor
+from customlabels.services.imports.candidates import Candidate
+from customlabels.services.imports.ingest import Ingestor
 from customlabels.services.jobs import Progress, create_job, get_job, mark_finished, mark_running
 from customlabels.services.names import check_label_name
 

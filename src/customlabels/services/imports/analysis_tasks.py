@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from customlabels.imaging import InvalidImage, analyse_file, analyse_image
-from customlabels.services.source_files import UnresolvableSource
+from customlabels.services.imports.source_files import UnresolvableSource
 from customlabels.storage.local import LocalBlobStore
 from customlabels.storage.protocol import asset_key
 
