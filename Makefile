@@ -56,10 +56,12 @@ shell: $(STAMP)
 test: $(STAMP) $(WEB_STAMP)
 	scripts/test-services
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/ruff format --check src tests bench
 
 bench: $(STAMP)

@@ -19,8 +19,9 @@ from PIL import Image
 from customlabels.app import create_app
 from customlabels.errors import InvalidInput
 from customlabels.jobs.queue import JobQueue, open_queue
-from customlabels.services import labels, projects, uploads
+from customlabels.services import labels, projects
 from customlabels.services.context import Context
+from customlabels.services.imports import uploads
 
 DATASET = "/projects/pets/datasets/train"
 ENTRIES = DATASET + "/entries"

@@ -11,11 +11,13 @@ from customlabels.services.context import Context
 
 
 def get_ctx(request: Request) -> Context:
-    return request.app.state.ctx
+    ctx: Context = request.app.state.ctx
+    return ctx
 
 
 def get_queue(request: Request) -> JobQueue:
-    return request.app.state.queue
+    queue: JobQueue = request.app.state.queue
+    return queue
 
 
 Ctx = Annotated[Context, Depends(get_ctx)]

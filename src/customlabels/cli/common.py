@@ -114,7 +114,8 @@ def run_or_queue(ctx: Context, job_id: int, *, no_wait: bool, json_output: bool)
         typer.echo(job.message)
     if job.status != "SUCCEEDED":
         raise JobFailed(job.message)
-    return job
+    finished: JobInfo = job
+    return finished
 
 
 class JobFailed(Exception):

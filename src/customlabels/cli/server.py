@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -18,7 +19,7 @@ from customlabels.services.runner import run_job
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
-def _handler(ctx: Context):  # noqa: ANN202 - a closure over the context
+def _handler(ctx: Context) -> Callable[[int], object]:
     def handle(job_id: int) -> object:
         return run_job(ctx, job_id)
 

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
@@ -184,7 +184,7 @@ def source_ref_problem(ref: str) -> str | None:
     return None
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     kind = type(value)
     if kind is int:
         return True
@@ -195,7 +195,7 @@ def _integral(value: Any) -> int | None:
     """``value`` as an int when it is an integer, an integral float or an integer string."""
     kind = type(value)
     if kind is int:
-        return value
+        return int(value)
     if kind is float and math.isfinite(value) and value.is_integer():
         return int(value)
     if kind is str:
@@ -579,9 +579,9 @@ def _parse_object(obj: dict[str, Any], line_number: int, text: Any) -> ImportRec
         )
     problem = source_ref_problem(ref)
     if problem is not None:
-        usable = ref if ref and not ref.isspace() and "\x00" not in ref else None
+        kept_ref = ref if ref and not ref.isspace() and "\x00" not in ref else None
         return _invalid_line(
-            "ERROR_INVALID_SOURCE_REF_FORMAT", problem, line_number, _decoded(text), usable
+            "ERROR_INVALID_SOURCE_REF_FORMAT", problem, line_number, _decoded(text), kept_ref
         )
 
     line = _Line()

@@ -55,6 +55,8 @@ def _parse(xml_file: Path) -> ET.Element:
         raise FormatError(f"{xml_file}: refused XML ({type(exc).__name__}): {exc}") from exc
     except OSError as exc:
         raise FormatError(f"{xml_file}: cannot read VOC annotation: {exc}") from exc
+    if root is None:
+        raise FormatError(f"{xml_file}: the VOC annotation has no root element")
     if root.tag != "annotation":
         raise FormatError(f"{xml_file}: root element is <{root.tag}>, expected <annotation>")
     return root
@@ -211,7 +213,8 @@ def _annotation_xml(item: ExportItem, name: str) -> bytes:
         for label in item.labels:
             _sub(labels, "label", label)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return written + b"\n"
 
 
 def write_voc(

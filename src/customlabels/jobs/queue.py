@@ -35,7 +35,7 @@ class JobQueue:
         self._task(job_id)
 
     def pending(self) -> int:
-        return self.huey.pending_count()
+        return int(self.huey.pending_count())
 
     def start_consumer(self, handler: Callable[[int], object], workers: int = 1) -> None:
         """Consume jobs on threads of this process (``serve`` and ``worker``)."""
@@ -50,7 +50,7 @@ class JobQueue:
         )
         # Signal handling belongs to the process's owner (uvicorn or our CLI), not to a
         # consumer embedded in it; huey installs its own handlers in start() otherwise.
-        consumer._set_signal_handlers = lambda: None  # type: ignore[method-assign]
+        consumer._set_signal_handlers = lambda: None
         consumer.start()
         self._consumer = consumer
 

@@ -9,7 +9,7 @@ ids travel as ``[first, last]`` runs: a selection of a million neighbours is a f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
@@ -160,8 +160,8 @@ def revert_bulk(
     ctx: Context,
     project: str,
     type_name: str,
-    added: dict[str, Sequence[Sequence[int]]],
-    removed: dict[str, Sequence[Sequence[int]]],
+    added: Mapping[str, Sequence[Sequence[int]]],
+    removed: Mapping[str, Sequence[Sequence[int]]],
 ) -> BulkChange:
     """Undo a bulk change: remove what it added and add back what it removed."""
     change = BulkChange()

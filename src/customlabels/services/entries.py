@@ -24,6 +24,7 @@ from customlabels.services.entry_query import (
 from customlabels.services.entry_views import AssetView, EntryView, asset_view, load_entries
 from customlabels.services.labels import ensure_labels
 from customlabels.services.names import check_label_name
+from customlabels.services.sql_helpers import changed_rows
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,13 @@ def delete_entries(ctx: Context, project: str, type_name: str, flt: EntryFilter)
 
 def _bump_version(session: Session, entry: Entry, expected_version: int) -> None:
     """Refuse the write when someone saved the entry after the client read it."""
-    changed = session.execute(
+    changed = changed_rows(
+        session,
         update(Entry)
         .where(Entry.id == entry.id, Entry.version == expected_version)
         .values(version=Entry.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if not changed:
         current = load_entries(session, [entry.id])[0]
         raise VersionConflict(

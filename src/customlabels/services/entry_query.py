@@ -205,7 +205,7 @@ def _label_scan(
     limit: int,
     descending: bool,
     up_to: int | None = None,
-) -> Select[tuple[int]]:
+) -> Select[int]:
     order = table.entry_id.desc() if descending else table.entry_id
     query = select(table.entry_id).where(
         table.dataset_id == dataset_id,
@@ -335,7 +335,7 @@ def _scan_bound(
         part = window.subquery()
         count, last = session.execute(select(func.count(), edge(part.c.id))).one()
         if count >= budget:
-            bounds.append(last)
+            bounds.append(int(last))
     if not bounds:
         return None
     return max(bounds) if descending else min(bounds)

@@ -16,6 +16,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.names import check_color, check_label_name
 from customlabels.services.projects import get_project
+from customlabels.services.sql_helpers import changed_rows
 
 # Distinct, readable colours handed out in turn to new labels.
 PALETTE = (
@@ -226,23 +227,26 @@ def merge_labels(ctx: Context, project_name: str, source: str, target: str) -> L
 
 def _merge_in_dataset(session: Session, dataset_id: int, src_id: int, dst_id: int) -> None:
     other = aliased(EntryLabel)
-    duplicate_labels = session.execute(
+    duplicate_labels = changed_rows(
+        session,
         delete(EntryLabel)
         .where(
             EntryLabel.dataset_id == dataset_id,
             EntryLabel.label_id == src_id,
             exists().where(other.entry_id == EntryLabel.entry_id, other.label_id == dst_id),
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    moved_labels = session.execute(
+        .execution_options(synchronize_session=False),
+    )
+    moved_labels = changed_rows(
+        session,
         update(EntryLabel)
         .where(EntryLabel.dataset_id == dataset_id, EntryLabel.label_id == src_id)
         .values(label_id=dst_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     twin = aliased(Box)
-    duplicate_boxes = session.execute(
+    duplicate_boxes = changed_rows(
+        session,
         delete(Box)
         .where(
             Box.dataset_id == dataset_id,
@@ -258,14 +262,15 @@ def _merge_in_dataset(session: Session, dataset_id: int, src_id: int, dst_id: in
                 )
             ),
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    moved_boxes = session.execute(
+        .execution_options(synchronize_session=False),
+    )
+    moved_boxes = changed_rows(
+        session,
         update(Box)
         .where(Box.dataset_id == dataset_id, Box.label_id == src_id)
         .values(label_id=dst_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     before = stats.Contribution()
     after = stats.Contribution()
     before.labels[(dataset_id, src_id, "entries")] = moved_labels + duplicate_labels

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, delete, exists, select
 
 from customlabels.db.tables import Asset, Entry
 from customlabels.errors import ResourceInUse
@@ -136,7 +136,7 @@ def _discard_all(ctx: Context, keys: list[str], unused_since: float) -> list[boo
         return list(pool.map(lambda key: ctx.blobs.discard(key, unused_since), keys))
 
 
-def _unused() -> object:
+def _unused() -> ColumnElement[bool]:
     return ~exists().where(Entry.asset_id == Asset.id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -90,7 +91,9 @@ def _keep_labels_on_both_sides(
             return
 
 
-def distribute(ctx: Context, project: str, seed: int | None, progress: Progress | None) -> dict:
+def distribute(
+    ctx: Context, project: str, seed: int | None, progress: Progress | None
+) -> dict[str, Any]:
     """Move entries from TRAIN to the empty TEST dataset (created when missing)."""
     with ctx.db.write() as session:
         train = get_dataset(session, project, "TRAIN")

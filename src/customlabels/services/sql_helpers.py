@@ -6,6 +6,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,3 +102,14 @@ def insert_rows(
 def _values_sql(head: str, mark: str, width: int, count: int) -> str:
     one = "(" + ", ".join([mark] * width) + ")"
     return head + ", ".join([one] * count)
+
+
+def changed_rows(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed.
+
+    ``Session.execute`` is typed to return a plain ``Result``; for these statements it is
+    the driver's cursor result, which alone knows ``rowcount``.
+    """
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Integer, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,7 +35,10 @@ class Contribution:
     labels: Counter[tuple[int, int, str]] = field(default_factory=Counter)
 
 
-def chunks(ids: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
+T = TypeVar("T")
+
+
+def chunks(ids: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 

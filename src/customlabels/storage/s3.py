@@ -318,7 +318,7 @@ def list_pages(
         elif start_after:
             kwargs["StartAfter"] = start_after
         page = with_retries(
-            lambda kwargs=kwargs: client.list_objects_v2(**kwargs),
+            lambda kwargs=kwargs: client.list_objects_v2(**kwargs),  # type: ignore[misc]
             options,
             f"listing s3://{bucket}/{prefix}",
         )
@@ -356,7 +356,8 @@ def download(client: Any, bucket: str, key: str, options: S3Options, max_bytes: 
                 )
             # StreamingBody checks the length it read against Content-Length, so a body
             # cut short raises IncompleteReadError here and is retried.
-            return body.read()
+            data: bytes = body.read()
+            return data
         finally:
             body.close()
 

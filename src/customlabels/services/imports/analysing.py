@@ -98,13 +98,14 @@ class Analyses:
                         fetching.add(fingerprint)
         for start in range(0, len(files), PROCESS_CHUNK):
             chunk = files[start : start + PROCESS_CHUNK]
-            paths = [c.path for c in chunk]
+            paths = [c.path for c in chunk if c.path]
             future = pool.submit(analysis_tasks.analyse_chunk, paths, root, *args)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
         for start in range(0, len(fetches), PROCESS_CHUNK):
             chunk = fetches[start : start + PROCESS_CHUNK]
-            future = pool.submit(analysis_tasks.fetch_chunk, [c.fetch for c in chunk], root, *args)
+            fetchers = [c.fetch for c in chunk if c.fetch is not None]
+            future = pool.submit(analysis_tasks.fetch_chunk, fetchers, root, *args)
             self.downloads_started += len(chunk)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
@@ -142,4 +143,5 @@ class Analyses:
         elif cand.data is not None:
             cand.future = self._executor.submit(analysis_tasks.analyse_bytes, cand.data, *args)
         else:  # a local file of a small import (big ones go to _start_chunks)
+            assert cand.path is not None, "a candidate has a path, bytes or a fetch"
             cand.future = self._executor.submit(analysis_tasks.analyse_path, cand.path, *args)

@@ -32,16 +32,17 @@ def _whole_number(source: dict[str, Any], name: str) -> int | None:
 
 def check_folder_options(source: dict[str, Any]) -> dict[str, Any]:
     """``folder_labels``, ``label_level`` and ``folder_depth`` of a source, checked together."""
-    options = {
-        "folder_labels": bool(source.get("folder_labels")),
-        "label_level": _whole_number(source, "label_level") or 1,
-        "folder_depth": _whole_number(source, "folder_depth"),
-    }
+    label_level = _whole_number(source, "label_level") or 1
+    folder_depth = _whole_number(source, "folder_depth")
     try:
-        FolderLabels(options["label_level"], options["folder_depth"])
+        FolderLabels(label_level, folder_depth)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    return options
+    return {
+        "folder_labels": bool(source.get("folder_labels")),
+        "label_level": label_level,
+        "folder_depth": folder_depth,
+    }
 
 
 def folder_rule(source: dict[str, Any], label_map: dict[str, str | None]) -> FolderLabels:

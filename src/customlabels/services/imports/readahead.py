@@ -24,7 +24,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import Box, EntryIssue, ImportRecord
@@ -99,7 +99,7 @@ def _root_arg(root: Path | None) -> str:
     return "" if root is None else os.fspath(root)
 
 
-def _chunks(stream: BinaryIO, child: subprocess.Popen[bytes], errors: Any) -> Iterator[Any]:
+def _chunks(stream: IO[bytes], child: subprocess.Popen[bytes], errors: Any) -> Iterator[Any]:
     while True:
         head = stream.read(4)
         if head == _END:
@@ -117,7 +117,7 @@ def _chunks(stream: BinaryIO, child: subprocess.Popen[bytes], errors: Any) -> It
         yield marshal.loads(body)
 
 
-def _grow_pipe(stream: BinaryIO) -> None:
+def _grow_pipe(stream: IO[bytes]) -> None:
     """A 1 MiB pipe (Linux) lets the child run a few chunks ahead instead of one."""
     try:
         import fcntl

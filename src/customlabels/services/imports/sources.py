@@ -84,16 +84,17 @@ def open_source(
             folder_depth=source.get("folder_depth"),
             label_level=source.get("label_level") or 1,
         )
-        records = list(scan)
+        found = list(scan)
         if progress:
-            progress.set_total(len(records))
-        return records, Path(source["path"]), scan
+            progress.set_total(len(found))
+        return found, Path(source["path"]), scan
     if kind == "manifest":
         path = Path(source["path"])
         if progress:
             progress.set_total(_count_lines(path))
         root = Path(source["root"])
         return _manifest_records(path, root, ctx.settings.max_manifest_line_chars), root, None
+    records: list[ImportRecord | Candidate]
     if kind == "coco":
         records = list(read_coco(Path(source["path"]), Path(source["root"])))
     elif kind == "yolo":

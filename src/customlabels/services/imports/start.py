@@ -36,9 +36,10 @@ def start_dataset_create(ctx: Context, project: str, type_name: str, source: dic
                 session, project, type_name, status="CREATE_IN_PROGRESS", source=source
             )
         except AlreadyExists:
-            dataset = _resumable(ctx, session, project, type_name)
-            if dataset is None:
+            resumable = _resumable(ctx, session, project, type_name)
+            if resumable is None:
                 raise
+            dataset = resumable
             dataset.status = "CREATE_IN_PROGRESS"
             dataset.status_message = "Dataset creation resumed"
             dataset.source = source
