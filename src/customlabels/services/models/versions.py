@@ -437,3 +437,27 @@ def reap_interrupted_trainings(ctx: Context) -> int:
                 )
             ).rowcount
     return failed
+
+
+STOPPED_BY_USER = "The training was stopped by the user."
+
+
+def stop_training(ctx: Context, project: str, name: str) -> VersionInfo:
+    """Stop a training: at once when its job is still queued, else STOPPING until the
+    training code notices (between steps) and the version becomes TRAINING_FAILED."""
+    with ctx.db.write() as session:
+        project_row = get_project(session, project)
+        version = get_version(session, project_row, name)
+        if version.status != "TRAINING_IN_PROGRESS":
+            raise ResourceNotReady(f"model version {name!r} is {version.status}, not training")
+        job = session.get(Job, version.job_id) if version.job_id is not None else None
+        if job is not None and job.status == "RUNNING":
+            version.status = "STOPPING"
+            version.status_message = "The training is being stopped."
+        else:
+            version.status, version.status_message = "TRAINING_FAILED", STOPPED_BY_USER
+            version.status_code, version.finished_at = "STOPPED_BY_USER", utcnow()
+            if job is not None:
+                job.status, job.message, job.finished_at = "FAILED", STOPPED_BY_USER, utcnow()
+        session.flush()
+        return version_info(session, version, project_row)
