@@ -65,10 +65,10 @@ def run_or_queue(ctx: Context, job_id: int, *, no_wait: bool, json_output: bool)
         # Imported here: huey and redis cost a fifth of a second that most commands don't need.
         from customlabels.jobs.queue import open_queue
 
-        open_queue(ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name).enqueue(
-            job_id
-        )
         job = get_job(ctx, job_id)
+        open_queue(
+            ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name
+        ).enqueue_job(job_id, job.kind)
         if json_output:
             print_json(job_description(job))
         else:
