@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -20,6 +21,7 @@ from customlabels.cli.common import (
     print_json,
     run_or_queue,
 )
+from customlabels.errors import InvalidInput
 from customlabels.services.context import Context
 from customlabels.services.models import export, prelabel, serving, versions
 from customlabels.services.models.shapes import (
@@ -42,9 +44,14 @@ def train(
     version: Annotated[
         str | None, typer.Option("--version", help="Name of the new version (default v1, v2...).")
     ] = None,
-    epochs: Annotated[int | None, typer.Option(help="Override the training's epochs.")] = None,
-    image_size: Annotated[
-        int | None, typer.Option(help="Override the training's image size, in pixels.")
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            help='Training settings overriding the defaults, as JSON: {"epochs": 5, '
+            '"image_size": 128, "fine_tune": false, "learning_rate": 0.001, "augment": true, '
+            '"backbone": "lite0", "seed": 0, "device": "cuda"}.',
+        ),
     ] = None,
     no_wait: NoWait = False,
     data_dir: DataDir = None,
@@ -56,8 +63,7 @@ def train(
     Without a TEST dataset, 20% of TRAIN is held out for testing, stratified by label.
     """
     ctx = open_ctx(data_dir, database_url)
-    config = {k: v for k, v in (("epochs", epochs), ("image_size", image_size)) if v is not None}
-    info = versions.create_version(ctx, project, version, config)
+    info = versions.create_version(ctx, project, version, _settings(config))
     if info.job_id is None:  # a training rule is broken: the message says which
         if json:
             print_json({"ProjectVersionDescription": version_description(info)})
@@ -75,6 +81,18 @@ def train(
         f1 = (done.evaluation or {}).get("AggregatedEvaluationResults", {}).get("F1Score")
         score = f" (F1 {f1:.3f})" if isinstance(f1, int | float) else ""
         typer.echo(f"trained model version {done.name}{score}: {done.status_message}")
+
+
+def _settings(config: str | None) -> dict[str, Any]:
+    if not config:
+        return {}
+    try:
+        value = orjson.loads(config)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"--config is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("--config must be a JSON object")
+    return value
 
 
 def _run_training(ctx: Context, job_id: int, name: str, *, quiet: bool) -> None:

@@ -146,16 +146,22 @@ def _next_name(session: Session, project_id: int) -> str:
 
 
 def _check_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Refuse unknown training settings now, not in the worker an hour later."""
+    """Refuse unknown or ill-typed training settings now, not in the worker an hour later;
+    the version keeps what the user asked for (the job records the resolved settings)."""
     if not config:
         return {}
     # The training package's dataclasses import without torch.
     from customlabels.training import TrainConfig
 
+    known = set(TrainConfig().to_dict())
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise InvalidInput(f"unknown training settings {unknown}: use {', '.join(sorted(known))}")
     try:
-        return TrainConfig.from_dict(config).to_dict()
+        TrainConfig.from_dict(config)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"invalid training settings: {exc}") from None
+    return dict(config)
 
 
 def create_version(
