@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from PIL import Image, ImageDraw
 
 from customlabels.services import entries, projects, uploads
+from customlabels.services.context import Context
 from customlabels.services.entries import BoxInput
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.entry_views import EntryView
-from customlabels.services.context import Context
 
 SIZE = 64
 
@@ -64,9 +64,7 @@ def labelled_project(
 
 
 def by_ref(ctx: Context, project: str, type_name: str = "train") -> dict[str, EntryView]:
-    return {
-        e.source_ref: e for e in entries.iter_entries(ctx, project, type_name, EntryFilter())
-    }
+    return {e.source_ref: e for e in entries.iter_entries(ctx, project, type_name, EntryFilter())}
 
 
 def ref(path: str) -> str:

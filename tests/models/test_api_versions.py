@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from tests.models.conftest import Served
 from tests.models.helpers import labelled_project, picture
 
@@ -37,3 +40,41 @@ def test_an_unknown_version_is_version_not_found(served: Served):
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "VersionNotFound"
     assert served.client.delete("/projects/none/versions/v9").status_code == 404
+
+
+def test_train_describe_start_and_detect_over_rest(served: Served):
+    pytest.importorskip("customlabels.training")
+    labelled_project(served.ctx, "kinds", {"red": 10, "blue": 10})
+    api = served.client
+    created = api.post(
+        "/projects/kinds/versions",
+        json={"config": {"epochs": 5, "image_size": 64, "fine_tune": False}},
+    )
+    assert created.status_code == 201 and created.json()["status"] == "TRAINING_IN_PROGRESS"
+    deadline = time.monotonic() + 120
+    while (version := api.get("/projects/kinds/versions/v1").json())["status"] in (
+        "TRAINING_IN_PROGRESS",
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert version["status"] == "TRAINING_COMPLETED", version["status_message"]
+    assert version["evaluation_summary"]["AggregatedEvaluationResults"]["F1Score"] is not None
+    assert api.post("/projects/kinds/versions/v1/start").json()["status"] == "RUNNING"
+    detected = api.post(
+        "/projects/kinds/versions/v1/detect",
+        files={"image": ("b.jpg", picture("blue", 900), "image/jpeg")},
+        data={"min_confidence": "0", "max_results": "1"},
+    )
+    assert detected.status_code == 200, detected.text
+    (label,) = detected.json()["custom_labels"]
+    assert label["name"] == "blue" and label["box"] is None
+    bad = api.post(
+        "/projects/kinds/versions/v1/detect",
+        files={"image": ("x.jpg", b"not an image", "image/jpeg")},
+    )
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "InvalidImageFormat")
+    assert api.delete("/projects/kinds/versions/v1").json()["error"]["code"] == "ResourceInUse"
+    exported = api.get("/projects/kinds/versions/v1/export", params={"format": "onnx"})
+    assert exported.status_code == 200
+    assert exported.headers["content-type"] == "application/zip"
+    assert api.post("/projects/kinds/versions/v1/stop").json()["status"] == "STOPPED"

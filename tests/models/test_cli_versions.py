@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from tests.models.helpers import labelled_project, picture
+
 from customlabels.config import Settings
 from customlabels.services.context import open_context
-from tests.models.helpers import labelled_project
 
 EXECUTABLE = Path(sys.executable).with_name("customlabels")
 
@@ -44,3 +46,38 @@ def test_train_of_a_one_label_project_prints_the_hosted_message_and_fails(tmp_pa
     assert version["Status"] == "TRAINING_FAILED"
     assert version["ProjectVersionArn"].startswith("arn:aws:rekognition:")
     assert "/version/v1/" in version["ProjectVersionArn"]
+
+
+def test_train_describe_and_detect_from_the_command_line(tmp_path: Path):
+    pytest.importorskip("customlabels.training")
+    data_dir = tmp_path / "data"
+    ctx = open_context(Settings(data_dir=data_dir))
+    labelled_project(ctx, "kinds", {"red": 10, "blue": 10})
+    ctx.close()
+    trained = _cli(
+        "train",
+        "kinds",
+        "--config",
+        '{"epochs": 5, "image_size": 64, "fine_tune": false}',
+        data_dir=data_dir,
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert trained.stdout.startswith("trained model version v1")
+    described = json.loads(
+        _cli("model", "describe", "kinds", "v1", "--json", data_dir=data_dir).stdout
+    )
+    assert described["ProjectVersionDescription"]["Status"] == "TRAINING_COMPLETED"
+    assert described["EvaluationSummary"]["EvaluationDetails"]["NumberOfTestingImages"] == 4
+    images = []
+    for kind in ("red", "blue"):
+        images.append(tmp_path / f"{kind}.jpg")
+        images[-1].write_bytes(picture(kind, 900))
+    # The version is not running: the CLI loads it for this one call.
+    detected = _cli(
+        "detect", "kinds", "v1", *images, "--min-confidence", "0", "--json", data_dir=data_dir
+    )
+    assert detected.returncode == 0, detected.stderr
+    results = json.loads(detected.stdout)["Results"]
+    assert [r["Image"] for r in results] == [str(p) for p in images]
+    assert [r["CustomLabels"][0]["Name"] for r in results] == ["red", "blue"]
+    assert all(0 <= c["Confidence"] <= 100 for r in results for c in r["CustomLabels"])

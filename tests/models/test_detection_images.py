@@ -6,11 +6,11 @@ import io
 
 import pytest
 from PIL import Image
+from tests.models.helpers import picture
 
 from customlabels.config import Settings
 from customlabels.errors import ImageTooLarge, InvalidImageFormat
 from customlabels.services.models.detection_images import image_for_detection
-from tests.models.helpers import picture
 
 
 def _png(width: int, height: int) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from tests.models.helpers import labelled_project, ref
 
 from customlabels.errors import InvalidInput
 from customlabels.jobs.queue import check_lanes, lane_of, open_queue
@@ -13,7 +14,6 @@ from customlabels.services.jobs import get_job
 from customlabels.services.models import versions
 from customlabels.services.runner import run_job
 from customlabels.storage.protocol import asset_key
-from tests.models.helpers import labelled_project, ref
 
 
 def _training_that_fails_fast(ctx) -> int:

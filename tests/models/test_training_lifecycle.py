@@ -4,13 +4,13 @@ deleting, and images that no longer decode."""
 from __future__ import annotations
 
 import pytest
+from tests.models.helpers import labelled_project, ref
 
-from customlabels.errors import ResourceInUse
+from customlabels.errors import InvalidInput, ResourceInUse
 from customlabels.services.jobs import get_job
 from customlabels.services.models import versions
 from customlabels.services.runner import run_job
 from customlabels.storage.protocol import asset_key
-from tests.models.helpers import labelled_project, ref
 
 
 def test_a_second_training_of_a_project_is_refused_while_one_is_in_progress(ctx):
@@ -70,3 +70,11 @@ def test_an_image_that_no_longer_decodes_fails_the_training_naming_its_entry(ctx
     assert "upload://red/red-3.jpg" in after.status_message
     assert "Traceback" not in after.status_message
     assert get_job(ctx, info.job_id).message == after.status_message
+
+
+def test_unknown_training_settings_are_refused_before_anything_is_recorded(ctx):
+    pytest.importorskip("customlabels.training")
+    labelled_project(ctx, "typo")
+    with pytest.raises(InvalidInput, match="epoch"):
+        versions.create_version(ctx, "typo", config={"epoch": 3})
+    assert versions.list_versions(ctx, "typo") == []

@@ -3,10 +3,11 @@ hosted message, and no job is queued."""
 
 from __future__ import annotations
 
+from tests.models.helpers import box_entry, labelled_project, ref, set_labels, upload_kinds
+
 from customlabels.services import entries, labels, projects
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.models import snapshots, versions
-from tests.models.helpers import box_entry, labelled_project, ref, set_labels, upload_kinds
 
 
 def _failed(info: versions.VersionInfo, code: str) -> str:
