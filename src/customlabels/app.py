@@ -15,6 +15,7 @@ from customlabels.api import (
     routes_console,
     routes_datasets,
     routes_entries,
+    routes_models,
     routes_projects,
     routes_storage,
 )
@@ -48,6 +49,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_entries.router,
         routes_console.router,
         routes_storage.router,
+        routes_models.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -66,6 +66,23 @@ class Settings(BaseSettings):
         description="Largest page of entries a client may ask for.",
     )
 
+    max_model_labels: int = Field(
+        default=1000,
+        description="Most labels a model version may train on (the hosted service allows 250).",
+    )
+    detect_max_image_side: int = Field(
+        default=8192,
+        description="Longest side, in pixels, of an image sent to detect (hosted: 4096).",
+    )
+    detect_min_image_side: int = Field(
+        default=16,
+        description="Shortest side, in pixels, of an image sent to detect (hosted: 64).",
+    )
+    detect_max_image_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        description="Largest image file sent to detect, in bytes (hosted: 4 MB as bytes).",
+    )
+
     s3_endpoint_url: str | None = Field(
         default=None,
         description="Endpoint of an S3-compatible store (MinIO, Ceph, R2); empty means "

@@ -62,6 +62,10 @@ class JobNotFound(NotFound):
     code = "JobNotFound"
 
 
+class VersionNotFound(NotFound):
+    code = "VersionNotFound"
+
+
 class AlreadyExists(CustomLabelsError):
     status = 409
     code = "ResourceAlreadyExists"
@@ -77,6 +81,28 @@ class VersionConflict(CustomLabelsError):
 class ResourceInUse(CustomLabelsError):
     status = 409
     code = "ResourceInUse"
+
+
+class ResourceNotReady(CustomLabelsError):
+    """The model version is not in a state that allows this (the hosted
+    ResourceNotReadyException): detecting with a version that is not running, say."""
+
+    status = 409
+    code = "ResourceNotReady"
+
+
+class InvalidImageFormat(CustomLabelsError):
+    """Bytes that are not an image we can detect on (the hosted InvalidImageFormatException)."""
+
+    status = 400
+    code = "InvalidImageFormat"
+
+
+class ImageTooLarge(CustomLabelsError):
+    """An image over the detection limits (the hosted ImageTooLargeException)."""
+
+    status = 400
+    code = "ImageTooLarge"
 
 
 class TooLarge(CustomLabelsError):

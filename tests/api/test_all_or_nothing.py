@@ -143,7 +143,7 @@ def test_a_dataset_whose_job_the_queue_refuses_is_marked_failed_and_can_be_delet
     pets: Context, tmp_path: Path
 ) -> None:
     # A real Redis queue whose server went away after start-up: nothing listens on port 9.
-    gone = JobQueue(RedisHuey("customlabels-gone", url="redis://127.0.0.1:9/0"))
+    gone = JobQueue({"default": RedisHuey("customlabels-gone", url="redis://127.0.0.1:9/0")})
     (tmp_path / "photos").mkdir()
     with _client(pets, gone) as client:
         answer = client.post(

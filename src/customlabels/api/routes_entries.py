@@ -38,6 +38,7 @@ def _filter(body: EntryFilterIn | None, ids: list[int] | None) -> EntryFilter:
         source_ref_contains=body.source_ref_contains,
         has_errors=body.has_errors,
         has_boxes=body.has_boxes,
+        predicted=body.predicted,
         entry_ids=tuple(ids) if ids is not None else None,
     )
 
@@ -52,6 +53,7 @@ def list_entries(
     source_ref_contains: str | None = None,
     has_errors: bool | None = None,
     has_boxes: bool | None = None,
+    predicted: bool | None = None,
     next_token: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 100,
     order: Literal["asc", "desc"] = "asc",
@@ -63,6 +65,7 @@ def list_entries(
         source_ref_contains=source_ref_contains,
         has_errors=has_errors,
         has_boxes=has_boxes,
+        predicted=predicted,
     )
     page = entries.list_entries(
         ctx,

@@ -204,6 +204,9 @@ class BoxPublic(BaseModel):
     top: float
     width: float
     height: float
+    confidence: float | None = Field(
+        default=None, description="Set on a model's prediction nobody reviewed yet (0-100)."
+    )
 
 
 class BoxIn(BaseModel):
@@ -234,6 +237,11 @@ class EntryPublic(BaseModel):
     raw_line: str | None
     created_at: datetime
     updated_at: datetime
+    predicted_labels: dict[str, float] = Field(
+        default_factory=dict,
+        description="Image-level labels a model predicted, not reviewed yet, by confidence.",
+    )
+    has_predictions: bool = False
 
     @classmethod
     def of(cls, view: EntryView) -> EntryPublic:
@@ -261,6 +269,8 @@ class EntryPublic(BaseModel):
             if a
             else None,
             raw_line=view.raw_line,
+            predicted_labels=view.predicted_labels,
+            has_predictions=view.has_predictions,
             created_at=view.created_at,
             updated_at=view.updated_at,
         )
@@ -295,6 +305,7 @@ class EntryFilterIn(BaseModel):
     source_ref_contains: str | None = None
     has_errors: bool | None = None
     has_boxes: bool | None = None
+    predicted: bool | None = None
 
 
 class BulkLabels(BaseModel):

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from customlabels.cli import datasets, labels, projects, server, storage
+from customlabels.cli import datasets, labels, models, projects, server, storage
 from customlabels.cli.common import JobFailed
 from customlabels.errors import CustomLabelsError
 
@@ -19,7 +19,11 @@ app.add_typer(projects.app, name="project")
 app.add_typer(datasets.app, name="dataset")
 app.add_typer(labels.app, name="label")
 app.add_typer(storage.app, name="storage")
+app.add_typer(models.app, name="model")
 app.add_typer(server.db_app, name="db")
+app.command("train")(models.train)
+app.command("detect")(models.detect)
+app.command("prelabel")(models.prelabel_command)
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)
 app.command("settings")(server.settings_command)

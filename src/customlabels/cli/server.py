@@ -52,6 +52,7 @@ def serve(
 
         ensure_demo_project(ctx)
     if embedded_worker:
+        _reap(ctx)
         queue.start_consumer(_handler(ctx), workers=workers)
     typer.echo(f"customlabels on http://{host}:{port} (API docs at /docs)")
     try:
@@ -61,21 +62,37 @@ def serve(
         ctx.close()
 
 
+def _reap(ctx: Context) -> None:
+    """Fail the trainings a killed worker left in progress, as this one takes over."""
+    from customlabels.services.models.versions import reap_interrupted_trainings
+
+    reap_interrupted_trainings(ctx)
+
+
 def worker(
-    workers: Annotated[int, typer.Option(help="Job threads.")] = 1,
+    workers: Annotated[int, typer.Option(help="Job threads per kind.")] = 1,
+    kinds: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated kinds of jobs to take: 'train' (model trainings and "
+            "pre-labelling, for a GPU machine), 'default' (imports, exports, the rest)."
+        ),
+    ] = "default,train",
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run queued jobs until interrupted (SIGINT/SIGTERM)."""
-    from customlabels.jobs.queue import open_queue
+    from customlabels.jobs.queue import check_lanes, open_queue
 
+    lanes = check_lanes(k.strip() for k in kinds.split(",") if k.strip())
     ctx = open_ctx(data_dir, database_url)
     queue = open_queue(ctx.settings.redis_url, ctx.settings.data_dir, ctx.settings.queue_name)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    queue.start_consumer(_handler(ctx), workers=workers)
-    typer.echo("worker started; waiting for jobs")
+    _reap(ctx)
+    queue.start_consumer(_handler(ctx), workers=workers, lanes=lanes)
+    typer.echo(f"worker started for {', '.join(lanes)} jobs; waiting for jobs")
     stop.wait()
     queue.stop_consumer()
     ctx.close()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,6 +134,7 @@ class Entry(Base):
         Index("ix_entries_labeled", "dataset_id", "is_labeled", "id"),
         Index("ix_entries_errors", "dataset_id", "has_errors", "id"),
         Index("ix_entries_boxes", "dataset_id", "has_boxes", "id"),
+        Index("ix_entries_predicted", "dataset_id", "has_predictions", "id"),
         Index("ix_entries_asset", "asset_id"),
         # The source-ref substring filter's trigram index (migration 0002). PostgreSQL: this
         # GIN index. SQLite: the FTS5 table entries_source_ref_fts and its triggers, which
@@ -158,6 +160,9 @@ class Entry(Base):
     # Labelled for detection with no objects in it (an empty annotations list): a real
     # negative example, so the entry counts as labelled.
     no_objects: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Holds a label or box that a model predicted and nobody has reviewed yet (the gallery's
+    # "predicted, not reviewed" filter is an index range scan on it, like the others).
+    has_predictions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # [{"code", "message", "severity"}]: what validation found, kept for the user to fix.
     issues: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # The manifest line as read, when it could not be parsed.
@@ -179,6 +184,9 @@ class EntryLabel(Base):
         ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True
     )
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    # Set when a model version put the label here (pre-labelling), to its confidence 0-100;
+    # None once a person made or reviewed it.
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Box(Base):
@@ -198,6 +206,8 @@ class Box(Base):
     top: Mapped[float] = mapped_column(Float)
     width: Mapped[float] = mapped_column(Float)
     height: Mapped[float] = mapped_column(Float)
+    # As EntryLabel.confidence: machine-made with this confidence, or None when human.
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class DatasetLabelStat(Base):
@@ -241,6 +251,8 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Written as the job makes progress; a RUNNING job whose heartbeat stopped was killed.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # What a job with stages says beyond done/total (a training: stage, epoch, loss, ETA).
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SourceAsset(Base):
@@ -256,3 +268,61 @@ class SourceAsset(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     byte_size: Mapped[int] = mapped_column(BigInteger)
     fingerprint: Mapped[str] = mapped_column(String(128))
+
+
+class ModelVersion(Base):
+    """One training run of a project: its status, snapshots, evaluation and model files."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        Index("ix_model_versions_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    # TRAINING_IN_PROGRESS | TRAINING_COMPLETED | TRAINING_FAILED | STARTING | RUNNING |
+    # STOPPING | STOPPED | FAILED (a start that failed), as the hosted service names them.
+    status: Mapped[str] = mapped_column(String(32))
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    # The hosted service's error code of a failed training (ERROR_MANIFEST_TOO_FEW_LABELS...).
+    status_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    task: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # What the user asked for; after training, the settings actually used (defaults filled).
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    label_names: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    thresholds: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The hosted evaluation summary file; the raw scores (large) live in the BlobStore.
+    evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    raw_scores_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    artifact_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True
+    )
+    # The ARN of the version this one was copied from.
+    source_version_arn: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    training_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ModelSnapshot(Base):
+    """The exact entries, labels and boxes a version was trained or tested on.
+
+    The rows live as one compressed JSON blob in the BlobStore (a million entries would be
+    a million rows here, read back only whole); this row holds its key and counts.
+    """
+
+    __tablename__ = "model_snapshots"
+    __table_args__ = (UniqueConstraint("version_id", "dataset_type"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"))
+    dataset_type: Mapped[str] = mapped_column(String(5))  # TRAIN | TEST
+    blob_key: Mapped[str] = mapped_column(Text)
+    entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    label_count: Mapped[int] = mapped_column(Integer, default=0)
+    box_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A TEST snapshot held out of TRAIN (20%, stratified) because the project had no TEST.
+    held_out: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,3 +18,7 @@ def project_arn(name: str, created: datetime) -> str:
 
 def dataset_arn(project: str, project_created: datetime, kind: str, created: datetime) -> str:
     return f"{project_arn(project, project_created)}/dataset/{kind.lower()}/{_millis(created)}"
+
+
+def version_arn(project: str, project_created: datetime, version: str, created: datetime) -> str:
+    return f"{project_arn(project, project_created)}/version/{version}/{_millis(created)}"

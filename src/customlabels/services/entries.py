@@ -221,6 +221,14 @@ def edit_entry(
         present = set(
             session.scalars(select(EntryLabel.label_id).where(EntryLabel.entry_id == entry.id))
         )
+        # Adding a label a model predicted accepts it: it becomes a person's label.
+        accepted = [label_ids[name] for name in add_labels if label_ids[name] in present]
+        if accepted:
+            session.execute(
+                update(EntryLabel)
+                .where(EntryLabel.entry_id == entry.id, EntryLabel.label_id.in_(accepted))
+                .values(confidence=None)
+            )
         rows = [
             {"entry_id": entry.id, "label_id": label_ids[name], "dataset_id": dataset.id}
             for name in dict.fromkeys(add_labels)
@@ -242,6 +250,7 @@ def edit_entry(
                     top=box.top,
                     width=box.width,
                     height=box.height,
+                    confidence=None,  # corrected by a person: no longer a prediction
                 )
             )
         box_rows = [

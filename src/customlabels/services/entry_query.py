@@ -40,6 +40,8 @@ class EntryFilter:
     source_ref_contains: str | None = None
     has_errors: bool | None = None
     has_boxes: bool | None = None
+    # Holds labels or boxes a model predicted that nobody reviewed yet (pre-labelling).
+    predicted: bool | None = None
     entry_ids: tuple[int, ...] | None = field(default=None)
 
     def __post_init__(self) -> None:
@@ -79,6 +81,8 @@ def _entry_conditions(session: Session, dataset_id: int, flt: EntryFilter) -> li
         conditions.append(Entry.has_errors.is_(flt.has_errors))
     if flt.has_boxes is not None:
         conditions.append(Entry.has_boxes.is_(flt.has_boxes))
+    if flt.predicted is not None:
+        conditions.append(Entry.has_predictions.is_(flt.predicted))
     if flt.source_ref_contains:
         conditions.append(_source_ref_test(session, flt.source_ref_contains))
     if flt.entry_ids is not None:

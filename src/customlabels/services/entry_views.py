@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,8 @@ class BoxView:
     top: float
     width: float
     height: float
+    # Set on a box a model predicted and nobody reviewed: its confidence, 0-100.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class EntryView:
     raw_line: str | None
     created_at: datetime
     updated_at: datetime
+    # Image-level labels a model predicted and nobody reviewed, with their confidence.
+    predicted_labels: dict[str, float] = field(default_factory=dict)
+    has_predictions: bool = False
 
 
 def load_entries(session: Session, ids: Sequence[int]) -> list[EntryView]:
@@ -66,13 +71,16 @@ def load_entries(session: Session, ids: Sequence[int]) -> list[EntryView]:
         .where(Entry.id.in_(id_list))
     ).all()
     labels: dict[int, list[str]] = defaultdict(list)
-    for entry_id, name in session.execute(
-        select(EntryLabel.entry_id, Label.name)
+    predicted: dict[int, dict[str, float]] = defaultdict(dict)
+    for entry_id, name, confidence in session.execute(
+        select(EntryLabel.entry_id, Label.name, EntryLabel.confidence)
         .join(Label, Label.id == EntryLabel.label_id)
         .where(EntryLabel.entry_id.in_(id_list))
         .order_by(EntryLabel.entry_id, Label.name)
     ):
         labels[entry_id].append(name)
+        if confidence is not None:
+            predicted[entry_id][name] = confidence
     boxes: dict[int, list[BoxView]] = defaultdict(list)
     for box, name in session.execute(
         select(Box, Label.name)
@@ -80,7 +88,9 @@ def load_entries(session: Session, ids: Sequence[int]) -> list[EntryView]:
         .where(Box.entry_id.in_(id_list))
         .order_by(Box.entry_id, Box.id)
     ):
-        boxes[box.entry_id].append(BoxView(box.id, name, box.left, box.top, box.width, box.height))
+        boxes[box.entry_id].append(
+            BoxView(box.id, name, box.left, box.top, box.width, box.height, box.confidence)
+        )
     by_id = {}
     for entry, asset in rows:
         by_id[entry.id] = EntryView(
@@ -99,6 +109,8 @@ def load_entries(session: Session, ids: Sequence[int]) -> list[EntryView]:
             raw_line=entry.raw_line,
             created_at=entry.created_at,
             updated_at=entry.updated_at,
+            predicted_labels=predicted.get(entry.id, {}),
+            has_predictions=entry.has_predictions,
         )
     return [by_id[i] for i in id_list if i in by_id]
 

@@ -40,3 +40,15 @@ def check_color(color: str) -> str:
     if not COLOR.fullmatch(color):
         raise InvalidInput(f"invalid colour {color!r}: use #rrggbb")
     return color.lower()
+
+
+VERSION_NAME = re.compile(r"[a-zA-Z0-9_.\-]{1,255}")
+
+
+def check_version_name(name: str) -> str:
+    """Model version names follow the hosted VersionName rule (as project names do)."""
+    if not VERSION_NAME.fullmatch(name):
+        raise InvalidInput(
+            f"invalid version name {name!r}: use 1-255 characters of a-z, A-Z, 0-9, '_', '.', '-'"
+        )
+    return name

@@ -21,6 +21,7 @@ from customlabels.services.jobs import (
     mark_running,
     running_lock,
 )
+from customlabels.services.models.jobs import MODEL_JOBS
 from customlabels.services.split import distribute
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ def _dispatch(
     project: str | None,
     progress: Progress,
 ) -> tuple[dict[str, Any], str]:
+    if kind in MODEL_JOBS:
+        return MODEL_JOBS[kind](ctx, params, progress)
     if kind in ("dataset.create", "dataset.update") and dataset_id is not None:
         summary, skipped = run_import(ctx, dataset_id, params["source"], progress)
         result: dict[str, Any] = {**summary.as_dict(), **skipped.as_result()}

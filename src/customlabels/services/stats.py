@@ -131,14 +131,23 @@ def _add_to_label_stats(dialect_name: str) -> Any:
 
 
 def refresh_entry_flags(session: Session, entry_ids: Sequence[int]) -> None:
-    """Recompute ``has_boxes`` and ``is_labeled`` of entries from their label and box rows."""
+    """Recompute ``has_boxes``, ``is_labeled`` and ``has_predictions`` of entries from their
+    label and box rows."""
     has_box = exists().where(Box.entry_id == Entry.id)
     has_label = exists().where(EntryLabel.entry_id == Entry.id)
+    predicted = or_(
+        exists().where(EntryLabel.entry_id == Entry.id, EntryLabel.confidence.is_not(None)),
+        exists().where(Box.entry_id == Entry.id, Box.confidence.is_not(None)),
+    )
     for part in chunks(entry_ids):
         session.execute(
             update(Entry)
             .where(Entry.id.in_(list(part)))
-            .values(has_boxes=has_box, is_labeled=or_(has_label, has_box, Entry.no_objects))
+            .values(
+                has_boxes=has_box,
+                is_labeled=or_(has_label, has_box, Entry.no_objects),
+                has_predictions=predicted,
+            )
             .execution_options(synchronize_session=False)
         )
 

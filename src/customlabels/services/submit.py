@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def submit_job(ctx: Context, queue: JobQueue, job_id: int) -> JobInfo:
     """Queue job ``job_id`` for a worker; if the queue refuses it, record it failed and raise."""
     try:
-        queue.enqueue(job_id)
+        queue.enqueue_job(job_id, get_job(ctx, job_id).kind)
     except Exception as exc:
         record_unqueued(ctx, job_id, exc)
         raise ServiceUnavailable(
