@@ -39,3 +39,16 @@ def test_a_config_survives_a_round_trip_through_a_dict_and_ignores_unknown_keys(
     config = TrainConfig(backbone="lite1", epochs=3).resolved(Task.DETECTION)
     assert TrainConfig.from_dict(config.to_dict()) == config
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config
+
+
+def test_train_stays_callable_after_the_training_modules_are_imported() -> None:
+    """A long-running worker trains many times: no submodule may shadow ``train``."""
+    import importlib
+    import pkgutil
+
+    import customlabels.training as training
+
+    for module in pkgutil.iter_modules(training.__path__):
+        importlib.import_module(f"customlabels.training.{module.name}")
+    assert callable(training.train) and callable(training.evaluate)
+    assert callable(training.export_onnx)

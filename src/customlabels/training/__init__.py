@@ -36,8 +36,8 @@ def train(
     on_progress: Callable[[Progress], None] = no_progress,
     should_stop: Callable[[], bool] = never_stop,
 ) -> Model:
-    """Train a model (see :func:`customlabels.training.train.train`)."""
-    from customlabels.training.train import train as _train
+    """Train a model (see :func:`customlabels.training.fitting.train`)."""
+    from customlabels.training.fitting import train as _train
 
     return _train(task, label_names, samples, config, on_progress, should_stop)
 
