@@ -22,14 +22,15 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install -q -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
-# Resolve pyproject's ranges afresh in a throwaway environment and pin what they gave.
+# Resolve pyproject's ranges afresh in a throwaway environment and pin what they gave
+# (without local version labels: torch's `+cpu` build here, a CUDA one on a GPU machine).
 lock:
 	rm -rf .lock-venv
 	$(PY) -m venv .lock-venv
 	.lock-venv/bin/pip install -q --upgrade pip
 	.lock-venv/bin/pip install -q -e '.[dev]'
 	{ sed -n '1,2p' $(LOCK); .lock-venv/bin/pip freeze --all --exclude-editable \
-		| grep -v '^setuptools=='; } > $(LOCK).new
+		| grep -v -E '^(setuptools|wheel)==' | sed -E 's/^([^=]+==[^+]+)\+.*/\1/'; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	rm -rf .lock-venv
 

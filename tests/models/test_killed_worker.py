@@ -66,6 +66,9 @@ def test_a_training_whose_worker_was_killed_fails_when_the_next_worker_starts(tm
     finally:
         if worker.poll() is None:
             worker.kill()
+            worker.wait(10)
+        if worker.stdout:
+            worker.stdout.close()
     assert _stored_status(ctx, info.id) == "TRAINING_IN_PROGRESS"
     successor = _worker(data_dir)
     try:
@@ -76,6 +79,8 @@ def test_a_training_whose_worker_was_killed_fails_when_the_next_worker_starts(tm
     finally:
         successor.send_signal(signal.SIGTERM)
         successor.wait(20)
+        if successor.stdout:
+            successor.stdout.close()
     assert after.status == "TRAINING_FAILED"
     assert "interrupted" in after.status_message
     assert get_job(ctx, info.job_id).status == "FAILED"
