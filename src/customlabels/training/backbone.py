@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
@@ -123,17 +125,25 @@ def _stages(blocks: nn.ModuleList) -> list[Stage]:
     stages: list[Stage] = []
     stride, start = 2, 0  # the stem halves the input
     for i, block in enumerate(blocks):
-        s = block._block_args.stride
+        s = _block_args(block).stride
         s = s[0] if isinstance(s, list | tuple) else s
         if s == 2 and i > start:
-            stages.append(Stage(start, i, stride, blocks[i - 1]._block_args.output_filters))
+            stages.append(Stage(start, i, stride, _block_args(blocks[i - 1]).output_filters))
             start = i
         stride *= s
-    stages.append(Stage(start, len(blocks), stride, blocks[-1]._block_args.output_filters))
+    stages.append(Stage(start, len(blocks), stride, _block_args(blocks[-1]).output_filters))
     return stages
 
 
-def _quietly(build):  # the package prints "Loaded pretrained weights" on stdout
+T = TypeVar("T")
+
+
+def _block_args(block: nn.Module) -> Any:
+    """The block's layout record, which the untyped EfficientNet-Lite package keeps."""
+    return block._block_args
+
+
+def _quietly(build: Callable[[], T]) -> T:  # the package prints "Loaded pretrained weights"
     import contextlib
     import io
 

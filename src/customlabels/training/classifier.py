@@ -44,11 +44,13 @@ class ClassifierNet(nn.Module):
         self.tail_start = self.backbone.tail_start(TAIL_BLOCKS)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc(self.backbone(x).mean((2, 3)))
+        logits: torch.Tensor = self.fc(self.backbone(x).mean((2, 3)))
+        return logits
 
     def from_tail(self, activations: torch.Tensor) -> torch.Tensor:
         """Logits from activations cached before the last blocks."""
-        return self.fc(self.backbone.run(activations, self.tail_start).mean((2, 3)))
+        logits: torch.Tensor = self.fc(self.backbone.run(activations, self.tail_start).mean((2, 3)))
+        return logits
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=1)
@@ -66,7 +68,9 @@ def train_classifier(
     device = torch.device(config.device or "cpu")
     multi = task == Task.MULTI_LABEL
     net = ClassifierNet(config.backbone, num_labels, multi, pretrained=True)
-    net = net.to(device, memory_format=torch.channels_last).eval()
+    # Module.to moves in place; torch's stubs lack its memory_format keyword.
+    net.to(device, memory_format=torch.channels_last)  # type: ignore[call-overload]
+    net.eval()
     targets = _targets(samples, num_labels, multi).to(device)
 
     acts = _cached_activations(net, samples, config.image_size, device, reporter)
@@ -148,13 +152,13 @@ def _fit_head(
     def closure() -> torch.Tensor:
         opt.zero_grad()
         loss = _loss(fc(x), y, multi, smoothing=0.0) + HEAD_L2 * (fc.weight**2).sum()
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         calls[0] += 1
         if reporter is not None and calls[0] % 10 == 0:
             reporter.step("training", min(calls[0], steps), steps, loss=float(loss.detach()))
         return loss
 
-    return float(opt.step(closure).detach())
+    return float(opt.step(closure).detach())  # type: ignore[no-untyped-call]
 
 
 def _out_of_fold_thresholds(
@@ -229,7 +233,7 @@ def _fine_tune(
                 x = torch.where(flip.to(x.device)[:, None, None, None], x.flip(3), x)
             loss = _loss(net.from_tail(x), targets[idx], net.multi_label)
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             sched.step()
             running += float(loss.detach()) * len(idx)

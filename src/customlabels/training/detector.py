@@ -50,6 +50,7 @@ class DetectorNet(nn.Module):
         self.ctr = nn.Conv2d(CHANNELS, 1, 3, padding=1)
         self.scales = nn.Parameter(torch.ones(len(STRIDES)))
         nn.init.normal_(self.cls.weight, std=0.01)
+        assert self.cls.bias is not None and self.reg.bias is not None and self.ctr.bias is not None
         nn.init.constant_(self.cls.bias, -math.log((1 - PRIOR) / PRIOR))
         nn.init.normal_(self.reg.weight, std=0.01)
         nn.init.constant_(self.reg.bias, 1.0)

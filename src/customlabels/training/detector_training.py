@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -115,7 +116,9 @@ def train_detector(
     device = torch.device(config.device or "cpu")
     torch.manual_seed(config.seed)
     net = DetectorNet(config.backbone, num_labels, pretrained=True)
-    net = net.to(device, memory_format=torch.channels_last).eval()
+    # Module.to moves in place; torch's stubs lack its memory_format keyword.
+    net.to(device, memory_format=torch.channels_last)  # type: ignore[call-overload]
+    net.eval()
 
     views = _cache_views(net, samples, size, device, config.augment, reporter)
     pts = points(size)
@@ -151,7 +154,7 @@ def train_detector(
                 pts_d[None],
             )
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             sched.step()
             running += float(loss.detach()) * len(idx)
@@ -165,17 +168,20 @@ def train_detector(
             )
     for p in net.parameters():
         p.requires_grad_(False)
-    return net.eval()
+    net.eval()
+    return net
 
 
-def _optimizer(net: DetectorNet, config: TrainConfig) -> tuple[torch.optim.Optimizer, list[dict]]:
+def _optimizer(
+    net: DetectorNet, config: TrainConfig
+) -> tuple[torch.optim.Optimizer, list[dict[str, Any]]]:
     """The pyramid and head always train; the backbone after stride 8 only when fine-tuning."""
     assert config.learning_rate
     lr = config.learning_rate
     for p in net.parameters():
         p.requires_grad_(False)
     head = [p for name, p in net.named_parameters() if not name.startswith("backbone.")]
-    groups: list[dict] = [{"params": head, "lr": lr}]
+    groups: list[dict[str, Any]] = [{"params": head, "lr": lr}]
     if config.fine_tune:
         tuned = [p for b in net.backbone.blocks[net.split :] for p in b.parameters()]
         tuned += list(net.backbone.head.parameters())

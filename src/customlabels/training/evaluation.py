@@ -210,7 +210,11 @@ def _best_thresholds(task: Task, images: list[ImageResult], n: int) -> list[floa
         missed = 0
         for im in images:
             if task == Task.DETECTION:
-                preds = [(p.label, p.confidence, p.box) for p in im.predictions if p.label == label]
+                preds = [
+                    (p.label, p.confidence, p.box)
+                    for p in im.predictions
+                    if p.label == label and p.box is not None
+                ]
                 truths = [(b[0], b[1:]) for b in im.true_boxes if b[0] == label]
                 hit, miss = match_image(preds, truths, IOU_MATCH)
                 scores += [p[1] for p in preds]
@@ -234,7 +238,8 @@ def _measure(model: Model, images: list[ImageResult]) -> Evaluation:
     for im in images:
         kept = [p for p in im.predictions if p.confidence >= model.thresholds[p.label]]
         if model.task == Task.DETECTION:
-            preds = [(p.label, p.confidence, p.box) for p in kept]
+            kept = [p for p in kept if p.box is not None]
+            preds = [(p.label, p.confidence, p.box) for p in kept if p.box is not None]
             hit, _ = match_image(preds, [(b[0], b[1:]) for b in im.true_boxes], IOU_MATCH)
             truth = np.bincount([b[0] for b in im.true_boxes], minlength=n).astype(float)
         else:
@@ -253,11 +258,13 @@ def _measure(model: Model, images: list[ImageResult]) -> Evaluation:
     present = [c for c in range(n) if any(c in im.true_labels for im in images)]
     labels = []
     for c in range(n):
-        p = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 0.0
-        r = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        precision = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 0.0
+        recall = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         count = sum(1 for im in images if c in im.true_labels)
-        labels.append(LabelMetrics(model.label_names[c], count, p, r, f, model.thresholds[c]))
+        labels.append(
+            LabelMetrics(model.label_names[c], count, precision, recall, f1, model.thresholds[c])
+        )
     scored = [labels[c] for c in present] or labels
 
     evaluation = Evaluation(

@@ -48,8 +48,8 @@ def train(
         from customlabels.training.detector_training import train_detector
 
         reporter = Reporter(on_progress, should_stop, _PLANS["detection"])
-        net = train_detector(len(label_names), samples, resolved, reporter)
-        model = Model(task, label_names, resolved, [0.5] * len(label_names), net, len(samples))
+        detector = train_detector(len(label_names), samples, resolved, reporter)
+        model = Model(task, label_names, resolved, [0.5] * len(label_names), detector, len(samples))
         model.thresholds = detection_thresholds(model, samples, reporter)
     else:
         from customlabels.training.classifier import train_classifier

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from customlabels.training.types import Box, UnreadableImage
+
+if TYPE_CHECKING:  # torch loads only when a batch is made
+    import torch
 
 # The pretrained EfficientNet-Lite weights were trained on (pixel - 127) / 128 (its
 # TensorFlow reference's MEAN_RGB / STDDEV_RGB), not on the ImageNet mean and deviation.
@@ -95,7 +99,7 @@ def scale_boxes(boxes: Sequence[Box], width: int, height: int, size: int) -> np.
     return out[keep]
 
 
-def to_tensor_batch(pixels: Sequence[np.ndarray]):  # -> torch.Tensor
+def to_tensor_batch(pixels: Sequence[np.ndarray]) -> torch.Tensor:
     """uint8 HWC arrays -> normalised float NCHW tensor (channels-last memory: faster on CPU)."""
     import torch
 

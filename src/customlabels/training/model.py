@@ -82,7 +82,9 @@ class Model:
         net = build_net(task, config.backbone, len(meta["label_names"]), pretrained=False)
         state = torch.load(directory / WEIGHTS_FILE, map_location="cpu", weights_only=True)
         net.load_state_dict(state)
-        net = net.to(resolve_device(config.device), memory_format=torch.channels_last).eval()
+        # Module.to moves in place; torch's stubs lack its memory_format keyword.
+        net.to(resolve_device(config.device), memory_format=torch.channels_last)  # type: ignore[call-overload]
+        net.eval()
         return cls(
             task,
             meta["label_names"],

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
 
+from customlabels.training.classifier import ClassifierNet
+from customlabels.training.detector import DetectorNet
 from customlabels.training.images import PIXEL_MEAN, PIXEL_STD
 from customlabels.training.model import Model
 from customlabels.training.types import Task
@@ -25,7 +27,7 @@ LABELS_FILE = "labels.json"
 
 
 class _Classify(nn.Module):
-    def __init__(self, net: nn.Module) -> None:
+    def __init__(self, net: ClassifierNet) -> None:
         super().__init__()
         self.net = net
 
@@ -34,7 +36,7 @@ class _Classify(nn.Module):
 
 
 class _Detect(nn.Module):
-    def __init__(self, net: nn.Module) -> None:
+    def __init__(self, net: DetectorNet) -> None:
         super().__init__()
         self.net = net
 
@@ -56,7 +58,11 @@ def export_onnx(model: Model, out_dir: Path) -> Path:
     net = model.net.to("cpu").eval()
     # Eval mode on the wrapper too: the exporter restores the wrapper's mode afterwards,
     # recursively, and a fresh module is in training mode (batch-norm on batch statistics).
-    wrapper = (_Detect(net) if model.task == Task.DETECTION else _Classify(net)).eval()
+    wrapper = (
+        _Detect(cast(DetectorNet, net))
+        if model.task == Task.DETECTION
+        else _Classify(cast(ClassifierNet, net))
+    ).eval()
     size = model.input_size
     example = torch.zeros(1, 3, size, size)
     names = outputs_of(model.task)

@@ -35,7 +35,8 @@ class OnnxModel:
     def run(self, items: Sequence[Path | Image.Image]) -> list[np.ndarray]:
         pixels = np.stack([decode(i, self.input_size).pixels for i in items])
         x = ((pixels.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD).transpose(0, 3, 1, 2)
-        return self.session.run(None, {"image": np.ascontiguousarray(x)})
+        outputs: list[np.ndarray] = self.session.run(None, {"image": np.ascontiguousarray(x)})
+        return outputs
 
     def predict(self, items: Sequence[Path | Image.Image]) -> list[list[Prediction]]:
         return raw_to_predictions(self.task, self.run(items), PREDICTION_FLOOR)
