@@ -1,0 +1,61 @@
+"""``train()``: one entry point for every task."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+
+from customlabels.training.backbone import resolve_device, set_threads
+from customlabels.training.model import Model
+from customlabels.training.progress import Reporter, never_stop, no_progress
+from customlabels.training.types import Progress, Sample, Task, TrainConfig
+
+# Stage weights: their share of a typical training's time, so progress moves evenly.
+_PLANS = {
+    "classification": {"features": 0.6, "training": 0.05, "fine-tuning": 0.33, "thresholds": 0.02},
+    "detection": {"features": 0.1, "training": 0.85, "thresholds": 0.05},
+}
+
+
+def train(
+    task: Task,
+    label_names: Sequence[str],
+    samples: Sequence[Sample],
+    config: TrainConfig,
+    on_progress: Callable[[Progress], None] = no_progress,
+    should_stop: Callable[[], bool] = never_stop,
+) -> Model:
+    """Train a model for ``task`` on ``samples`` (labels index ``label_names``).
+
+    Raises :class:`TrainingStopped` once ``should_stop()`` returns true (checked at least
+    once per batch) and :class:`UnreadableImage` for an image that does not decode. Which
+    projects may train (label counts and the like) is the services' rule, not this one's.
+    """
+    task = Task(task)
+    if not samples:
+        raise ValueError("no images to train on")
+    if not label_names:
+        raise ValueError("no labels to train")
+    resolved = config.resolved(task)
+    resolve_device(resolved.device or "cpu")
+    set_threads()
+    torch.manual_seed(resolved.seed)
+    np.random.seed(resolved.seed)
+    if task == Task.DETECTION:
+        from customlabels.training.detector_thresholds import detection_thresholds
+        from customlabels.training.detector_training import train_detector
+
+        reporter = Reporter(on_progress, should_stop, _PLANS["detection"])
+        net = train_detector(len(label_names), samples, resolved, reporter)
+        model = Model(task, label_names, resolved, [0.5] * len(label_names), net, len(samples))
+        model.thresholds = detection_thresholds(model, samples, reporter)
+    else:
+        from customlabels.training.classifier import train_classifier
+
+        reporter = Reporter(on_progress, should_stop, _PLANS["classification"])
+        net, thresholds = train_classifier(task, len(label_names), samples, resolved, reporter)
+        model = Model(task, label_names, resolved, thresholds, net, len(samples))
+    reporter.step("thresholds", 1, 1, force=True)
+    return model

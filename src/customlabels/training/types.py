@@ -1,0 +1,149 @@
+"""The values that cross the boundary of :mod:`customlabels.training`.
+
+Nothing here imports torch: the CLI and the services import these types at start-up, and
+torch costs about a second to import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class Task(str, Enum):  # noqa: UP042 - the contract names str and Enum
+    """What a model learns; the values are the hosted service's words."""
+
+    CLASSIFICATION = "CLASSIFICATION"
+    MULTI_LABEL = "MULTI_LABEL_CLASSIFICATION"
+    DETECTION = "OBJECT_DETECTION"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A labelled rectangle in upright pixels (the coordinate rule)."""
+
+    label: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One training or test image: the file is decoded upright (EXIF applied) by training."""
+
+    path: Path
+    labels: tuple[int, ...] = ()
+    boxes: tuple[Box, ...] = ()
+
+
+# Defaults chosen by short measurements on this project's sample photos (see the training
+# section of docs/architecture.md for the figures). They are recorded in every resolved
+# config, so a model version says exactly how it was trained.
+_DEFAULTS: dict[Task, dict[str, Any]] = {
+    Task.CLASSIFICATION: {
+        "image_size": 224,
+        "epochs": 4,
+        "learning_rate": 1e-3,
+        "fine_tune": True,
+    },
+    Task.MULTI_LABEL: {
+        "image_size": 224,
+        "epochs": 4,
+        "learning_rate": 1e-3,
+        "fine_tune": True,
+    },
+    Task.DETECTION: {
+        "image_size": 320,
+        "epochs": 60,
+        "learning_rate": 2e-3,
+        "fine_tune": True,
+    },
+}
+
+
+@dataclass
+class TrainConfig:
+    """How to train; ``None`` means "the default measured for the task" (see :meth:`resolved`).
+
+    ``fine_tune``: classification trains the last backbone blocks after the head when true
+    (the head alone on cached features when false); detection trains the backbone's later
+    stages with the head when true, and only the feature pyramid and head when false.
+    """
+
+    backbone: str = "lite0"
+    image_size: int | None = None
+    epochs: int | None = None
+    learning_rate: float | None = None
+    augment: bool = True
+    fine_tune: bool | None = None
+    seed: int = 0
+    device: str | None = None
+
+    def resolved(self, task: Task) -> TrainConfig:
+        """A copy with every ``None`` filled: the task's measured default, CUDA when present."""
+        values = dataclasses.asdict(self)
+        for name, default in _DEFAULTS[Task(task)].items():
+            if values[name] is None:
+                values[name] = default
+        if values["device"] is None:
+            values["device"] = default_device()
+        return TrainConfig(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        """Build from :meth:`to_dict`'s output; unknown keys (from newer versions) are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def default_device() -> str:
+    """``cuda`` when a GPU is usable, else ``cpu``: the same code path runs on both."""
+    import torch  # lazily: only a resolution that needs the device pays for torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@dataclass
+class Progress:
+    """One progress report; ``fraction`` is of the whole training (0..1)."""
+
+    stage: str  # "loading", "features", "training", "fine-tuning", "thresholds", "evaluating"
+    epoch: int
+    epochs: int
+    loss: float | None
+    eta_seconds: float | None
+    fraction: float
+
+
+class TrainingStopped(Exception):
+    """Raised by ``train()`` when ``should_stop()`` turned true."""
+
+
+class UnreadableImage(Exception):
+    """An image that no longer decodes (missing, truncated, not an image)."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"cannot read image {path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One label (classification) or one box (detection) with its confidence (0..1).
+
+    ``box`` is ``(left, top, width, height)`` as ratios of the upright image, as the hosted
+    service's DetectCustomLabels answers.
+    """
+
+    label: int
+    confidence: float
+    box: tuple[float, float, float, float] | None = field(default=None)
