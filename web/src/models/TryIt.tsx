@@ -33,7 +33,7 @@ function Result({ tried, version, thresholds }: { tried: Tried; version: ModelVe
         )}
       </div>
       <div>
-        <h3>{tried.file.name}</h3>
+        <div className="try-name">{tried.file.name}</div>
         {tried.found === null && !tried.error && <p className="muted">Detecting…</p>}
         {tried.error && <p className="error">{tried.error}</p>}
         {tried.found && (

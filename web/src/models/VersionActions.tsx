@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { exportUrl, useVersionAction } from "./hooks";
+import { exportUrl, usePrelabel, useVersionAction } from "./hooks";
 import { isTrained } from "./format";
 import type { ModelVersion } from "./types";
 
@@ -10,6 +10,7 @@ const STARTABLE = new Set(["TRAINING_COMPLETED", "STOPPED", "FAILED"]);
  * download its model, delete it. */
 export function VersionActions({ project, version }: { project: string; version: ModelVersion }) {
   const action = useVersionAction(project);
+  const prelabel = usePrelabel(project);
   const [deleting, setDeleting] = useState(false);
   const v = version;
   const busy = action.isPending;
@@ -29,6 +30,18 @@ export function VersionActions({ project, version }: { project: string; version:
         <a className="button" href={exportUrl(project, v.name)} download title="The model as ONNX, with its labels and thresholds">
           Download ONNX
         </a>
+      )}
+      {isTrained(v) && (
+        <details className="menu">
+          <summary className="button" title="Predict labels for the images nobody labelled, to review them in the gallery">Pre-label…</summary>
+          <div className="menu-items">
+            {(["train", "test"] as const).map((type) => (
+              <button key={type} disabled={prelabel.isPending} onClick={() => prelabel.mutate({ version: v.name, type })}>
+                Unlabelled {type.toUpperCase()} images
+              </button>
+            ))}
+          </div>
+        </details>
       )}
       {!["TRAINING_IN_PROGRESS", "STARTING", "RUNNING", "STOPPING"].includes(v.status) && (
         <button className="danger" disabled={busy} onClick={() => setDeleting(true)}>Delete…</button>

@@ -40,9 +40,12 @@ export function isTrained(v: ModelVersion): boolean {
   return v.finished_at !== null && v.status !== "TRAINING_FAILED" && v.status !== "DELETING";
 }
 
+// The training's stage names, in words for people where the short name is unclear.
+const STAGE_WORDS: Record<string, string> = { features: "computing image features" };
+
 /** "epoch 3 of 10 · loss 0.213 · about 12 s left" from what the training reported. */
 export function progressText(p: TrainingProgress): string {
-  const parts = [p.stage];
+  const parts = [STAGE_WORDS[p.stage] ?? p.stage];
   if (p.images !== undefined && p.of) parts.push(`${p.images} of ${p.of} images`);
   if (p.epoch && p.epochs) parts.push(`epoch ${p.epoch} of ${p.epochs}`);
   if (typeof p.loss === "number") parts.push(`loss ${p.loss.toFixed(3)}`);

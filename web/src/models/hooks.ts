@@ -48,13 +48,18 @@ export function useTestResults(project: string, version: string, enabled: boolea
 
 type Action = "train" | "stop" | "start" | "delete";
 
+export interface TrainRequest {
+  name?: string;
+  config?: Record<string, unknown>;
+}
+
 /** Train, stop, start or delete: errors become toasts, success refreshes the versions. */
 export function useVersionAction(project: string) {
   const client = useQueryClient();
   const toast = useToast();
   return useMutation({
-    mutationFn: ({ action, version }: { action: Action; version?: string }): Promise<ModelVersion | void> => {
-      if (action === "train") return api<ModelVersion>(versionsPath(project), { method: "POST", json: {} });
+    mutationFn: ({ action, version, train }: { action: Action; version?: string; train?: TrainRequest }): Promise<ModelVersion | void> => {
+      if (action === "train") return api<ModelVersion>(versionsPath(project), { method: "POST", json: train ?? {} });
       if (action === "delete") return api<void>(versionsPath(project, version), { method: "DELETE" });
       return api<ModelVersion>(`${versionsPath(project, version)}/${action}`, { method: "POST" });
     },
@@ -76,6 +81,21 @@ export async function detect(project: string, version: string, file: File, minCo
     body,
   });
   return answer.custom_labels;
+}
+
+/** Run a version over a dataset's unlabelled images; its predictions await review there. */
+export function usePrelabel(project: string) {
+  const client = useQueryClient();
+  const toast = useToast();
+  return useMutation({
+    mutationFn: ({ version, type }: { version: string; type: "train" | "test" }) =>
+      api<{ id: number }>(`${versionsPath(project, version)}/prelabel`, { method: "POST", json: { dataset_type: type } }),
+    onSuccess: (_job, { type }) => {
+      toast(`Pre-labelling the unlabelled ${type.toUpperCase()} images: see the project's jobs`);
+      void client.invalidateQueries({ queryKey: projectKeys.jobs(project) });
+    },
+    onError: (e) => toast(errorText(e), "error"),
+  });
 }
 
 export function exportUrl(project: string, version: string): string {
