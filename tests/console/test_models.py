@@ -128,6 +128,12 @@ def test_precision_recall_curves_and_the_confusion_matrix_are_drawn(
     expect(matrix.locator("[data-cell='red→red']")).to_have_text("75%")
     expect(matrix.locator("[data-cell='red→blue']")).to_have_text("25%")
     expect(matrix.locator("[data-cell='blue→blue']")).to_have_text("100%")
+    red = page.locator(".pr-curve[data-label=red] .curve-point")
+    expect(red).to_have_text("at 0.50: precision 75.0% · recall 75.0%")
+    page.get_by_label("Threshold for red").fill("0.8")
+    expect(red).to_have_text("at 0.80: precision 100.0% · recall 75.0%")
+    page.get_by_label("Threshold for red").fill("0.3")
+    expect(red).to_have_text("at 0.30: precision 80.0% · recall 100.0%")
     page.locator(".pr-curves").scroll_into_view_if_needed()
     shoot(page, "models-6-curves")
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { labelColor } from "./colors";
+import { pct } from "./format";
 import { prCurve, type CurvePoint } from "./metrics";
 import type { TestResults } from "./types";
 
@@ -51,7 +52,14 @@ function LabelCurve({ results, index, threshold }: { results: TestResults; index
   const label = results.label_names[index];
   return (
     <figure className="pr-curve" data-label={label}>
-      <figcaption><i className="swatch" style={{ background: labelColor(index) }} /> {label}</figcaption>
+      <figcaption>
+        <i className="swatch" style={{ background: labelColor(index) }} /> {label}
+        <span className="muted small curve-point">
+          {marked >= 0
+            ? ` at ${threshold.toFixed(2)}: precision ${pct(points[marked].precision)} · recall ${pct(points[marked].recall)}`
+            : ` nothing predicted at ${threshold.toFixed(2)}`}
+        </span>
+      </figcaption>
       {points.length ? <div ref={target} /> : <p className="muted small">No prediction of this label on the test images.</p>}
     </figure>
   );

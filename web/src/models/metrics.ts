@@ -132,25 +132,44 @@ export interface CurvePoint {
   recall: number;
 }
 
-/** A label's precision-recall curve: the figures at each distinct score as the threshold,
- * highest first (recall grows from left to right). */
-export function prCurve(results: TestResults, labelIndex: number, maxPoints = 200): CurvePoint[] {
-  const label = results.label_names[labelIndex];
-  const scores = new Set<number>();
+/** Every prediction of one label over the test images with whether it is right when all
+ * of them are kept, and how many true items the label has. Greedy matching goes from the
+ * highest confidence down, so the predictions kept at any threshold are matched as here. */
+function scoredHits(results: TestResults, label: string): { hits: [number, boolean][]; truths: number } {
+  const hits: [number, boolean][] = [];
+  let truths = 0;
+  const detection = isDetection(results.task);
   for (const im of results.images) {
-    for (const p of im.predictions) if (p.label === label && p.confidence !== null) scores.add(p.confidence);
+    if (detection) {
+      const preds = im.predictions.filter((p) => p.label === label).sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0));
+      const trueBoxes = im.true_boxes.filter((b) => b.label === label);
+      const matched = matchBoxes(preds, trueBoxes, results.iou_threshold ?? 0.5);
+      preds.forEach((p, i) => hits.push([p.confidence ?? 0, matched[i] >= 0]));
+      truths += trueBoxes.length;
+    } else {
+      const best = Math.max(-1, ...im.predictions.filter((p) => p.label === label).map((p) => p.confidence ?? 0));
+      const isTrue = im.true_labels.includes(label);
+      if (best >= 0) hits.push([best, isTrue]);
+      truths += isTrue ? 1 : 0;
+    }
   }
-  let steps = [...scores].sort((a, b) => b - a);
-  if (steps.length > maxPoints) {
-    const every = steps.length / maxPoints;
-    steps = Array.from({ length: maxPoints }, (_, i) => steps[Math.floor(i * every)]).concat(steps[steps.length - 1]);
-  }
-  const thresholds = [...results.thresholds];
-  return steps.map((t) => {
-    thresholds[labelIndex] = t;
-    const f = labelFigures(results, thresholds)[labelIndex];
-    return { threshold: t, precision: f.precision, recall: f.recall };
+  return { hits: hits.sort((a, b) => b[0] - a[0]), truths };
+}
+
+/** A label's precision-recall curve: the figures with each distinct score as the threshold,
+ * highest first (recall grows from left to right); at most about ``maxPoints`` points. */
+export function prCurve(results: TestResults, labelIndex: number, maxPoints = 200): CurvePoint[] {
+  const { hits, truths } = scoredHits(results, results.label_names[labelIndex]);
+  const points: CurvePoint[] = [];
+  let tp = 0;
+  hits.forEach(([score, hit], i) => {
+    tp += hit ? 1 : 0;
+    if (i + 1 < hits.length && hits[i + 1][0] === score) return; // ties are kept together
+    points.push({ threshold: score, precision: tp / (i + 1), recall: ratio(tp, truths) });
   });
+  if (points.length <= maxPoints) return points;
+  const every = points.length / maxPoints;
+  return Array.from({ length: maxPoints }, (_, i) => points[Math.floor(i * every)]).concat(points[points.length - 1]);
 }
 
 /** Rows are true labels, as fractions of that label's test images: single-label takes the
