@@ -11,9 +11,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 from tests.console.conftest import Server
+from tests.console.test_models import _boxed_dataset
 from tests.models.helpers import labelled_project, picture, upload_kinds
 
-from customlabels.services import uploads
+from customlabels.services import projects, uploads
 from customlabels.services.models import versions
 from customlabels.services.runner import run_job
 
@@ -133,3 +134,25 @@ def test_pre_labelled_images_are_found_by_the_predicted_filter_and_accepted(
     page.get_by_label("Predicted, not reviewed").uncheck()
     expect(page.locator(".tile")).to_have_count(22)
     expect(page.locator(".tile .predicted-marker")).to_have_count(0)
+
+
+def test_a_dropped_image_shows_the_boxes_a_detection_model_finds(
+    page: Page, server: Server, shoot
+) -> None:
+    projects.create_project(server.ctx, "boxes")
+    _boxed_dataset(server, "train", 0)
+    _boxed_dataset(server, "test", 100)
+    version = versions.create_version(server.ctx, "boxes", "v1", TINY)
+    assert version.job_id is not None
+    run_job(server.ctx, version.job_id)
+    page.goto("/projects/boxes/models/v1")
+    expect(page.get_by_test_id("version-status")).to_have_text("trained", timeout=5_000)
+    page.locator(".try-it").get_by_role("button", name="Start v1").click()
+    expect(page.get_by_test_id("version-status")).to_have_text("running")
+    page.get_by_label("Threshold for red").fill("0")
+    _drop(page, "[data-testid=try-dropzone]", "red-900.jpg", picture("red", 900))
+    boxes = page.locator(".try-image rect")
+    expect(boxes.first).to_be_attached()
+    assert boxes.count() <= 20
+    page.locator(".try-it").scroll_into_view_if_needed()
+    shoot(page, "models-13-try-it-detection")

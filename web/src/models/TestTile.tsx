@@ -5,6 +5,9 @@ import type { ImageOutcome, Marked } from "./metrics";
 import type { TestImage } from "./types";
 
 const SIZE = 190;
+// Chips past this many make a tile tall; misses and mistakes come first, as they matter more.
+const MAX_CHIPS = 6;
+const ORDER = { fn: 0, fp: 1, tp: 2, below: 3 } as const;
 
 function confidence(m: Marked): string {
   return m.item.confidence === null ? "" : ` ${Math.round(m.item.confidence * 100)}%`;
@@ -35,7 +38,7 @@ function Boxes({ image, outcome }: { image: TestImage; outcome: ImageOutcome }) 
 /** One test image: the thumbnail with boxes, and each label said or missed, coloured by outcome. */
 export function TestTile({ image, outcome }: { image: TestImage; outcome: ImageOutcome }) {
   const name = image.source_ref ? fileName(image.source_ref) : image.sha256.slice(0, 12);
-  const said = outcome.marks.filter((m) => m.kind !== "below");
+  const said = outcome.marks.filter((m) => m.kind !== "below").sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   return (
     <div className="tile test-tile" style={{ width: SIZE }} title={image.source_ref ?? image.sha256} data-test-image={name}
       data-tp={outcome.tp} data-fp={outcome.fp} data-fn={outcome.fn}>
@@ -46,12 +49,13 @@ export function TestTile({ image, outcome }: { image: TestImage; outcome: ImageO
       <div className="test-meta">
         <div className="test-name">{name}</div>
         <div className="chips wrap">
-          {said.map((m, i) => (
+          {said.slice(0, MAX_CHIPS).map((m, i) => (
             <span key={i} className="chip" style={{ borderColor: OUTCOME_COLORS[m.kind] }} title={OUTCOME_WORDS[m.kind]} data-outcome={m.kind}>
               <i style={{ background: OUTCOME_COLORS[m.kind] }} />
               {m.item.label}{confidence(m)}
             </span>
           ))}
+          {said.length > MAX_CHIPS && <span className="chip more" title={said.slice(MAX_CHIPS).map((m) => `${m.item.label}${confidence(m)}`).join(", ")}>+{said.length - MAX_CHIPS}</span>}
           {said.length === 0 && <span className="muted small">nothing predicted, nothing true</span>}
         </div>
       </div>

@@ -4,6 +4,9 @@ import { labelColor } from "./colors";
 import { detect, useVersionAction } from "./hooks";
 import type { Detection, ModelVersion } from "./types";
 
+// A weak model at a low threshold finds dozens of boxes: list and draw the most confident.
+const MAX_SHOWN = 20;
+
 interface Tried {
   file: File;
   url: string;
@@ -16,7 +19,8 @@ function Result({ tried, version, thresholds }: { tried: Tried; version: ModelVe
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const index = new Map(version.label_names.map((n, i) => [n, i]));
   // The service answers every label (min confidence 0); shown are those at the chosen thresholds.
-  const shown = (tried.found ?? []).filter((d) => d.confidence / 100 >= (thresholds[index.get(d.name) ?? -1] ?? 0));
+  const passing = (tried.found ?? []).filter((d) => d.confidence / 100 >= (thresholds[index.get(d.name) ?? -1] ?? 0));
+  const shown = passing.slice(0, MAX_SHOWN);
   return (
     <div className="try-result">
       <div className="try-image">
@@ -44,6 +48,9 @@ function Result({ tried, version, thresholds }: { tried: Tried; version: ModelVe
               </li>
             ))}
             {shown.length === 0 && <li className="muted">Nothing at the chosen thresholds.</li>}
+            {passing.length > shown.length && (
+              <li className="muted">and {passing.length - shown.length} less confident ones</li>
+            )}
           </ul>
         )}
       </div>
