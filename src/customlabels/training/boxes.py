@@ -47,7 +47,7 @@ def batched_nms(
     """
     k = boxes.shape[1]
     overlaps = pairwise_iou(boxes, boxes) > iou_threshold
-    overlaps &= labels[:, :, None] == labels[:, None, :]
+    overlaps = overlaps & (labels[:, :, None] == labels[:, None, :])
     later = torch.ones(k, k, dtype=torch.bool, device=boxes.device).triu(1)
     suppresses = overlaps & later  # [B, i, j]: i would suppress j (j after i)
     keep = torch.ones_like(scores, dtype=torch.bool)

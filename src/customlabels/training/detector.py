@@ -148,5 +148,5 @@ def postprocess(
     )
     boxes = boxes.clamp(0, size) / size
     keep = batched_nms(boxes, top, labels, NMS_IOU) & (top >= floor)
-    keep &= torch.cumsum(keep.to(torch.int32), 1) <= MAX_DETECTIONS
+    keep = keep & (torch.cumsum(keep.to(torch.int32), 1) <= MAX_DETECTIONS)
     return boxes, top, labels, keep
