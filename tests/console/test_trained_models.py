@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -156,3 +157,17 @@ def test_a_dropped_image_shows_the_boxes_a_detection_model_finds(
     assert boxes.count() <= 20
     page.locator(".try-it").scroll_into_view_if_needed()
     shoot(page, "models-13-try-it-detection")
+
+
+def test_the_model_of_a_trained_version_downloads_as_onnx_with_its_labels(
+    page: Page, trained: Server, tmp_path
+) -> None:
+    page.goto("/projects/kinds/models")
+    with page.expect_download() as download:
+        page.locator("tr[data-version=v1]").get_by_role("link", name="Download ONNX").click()
+    assert download.value.suggested_filename == "kinds-v1-onnx.zip"
+    saved = tmp_path / "model.zip"
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        names = archive.namelist()
+    assert any(n.endswith(".onnx") for n in names) and any(n.endswith(".json") for n in names)
