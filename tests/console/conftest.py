@@ -27,7 +27,7 @@ from customlabels.api.console_static import STATIC_DIR
 from customlabels.app import create_app
 from customlabels.config import Settings
 from customlabels.jobs.queue import open_queue
-from customlabels.services.context import open_context
+from customlabels.services.context import Context, open_context
 from customlabels.services.runner import run_job
 
 CHROMIUM = os.environ.get("CUSTOMLABELS_CHROMIUM", "/usr/bin/chromium")
@@ -70,6 +70,7 @@ def free_port() -> int:
 class Server:
     url: str
     api: httpx.Client
+    ctx: Context  # the app's own, for fixtures built through the service functions
 
     def wait_job(self, job: dict[str, Any], timeout: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -115,7 +116,7 @@ def start_server(data_dir: Path) -> Iterator[Server]:
         time.sleep(0.02)
     url = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
-        yield Server(url, client)
+        yield Server(url, client, ctx)
     server.should_exit = True
     thread.join(10)
     queue.stop_consumer()

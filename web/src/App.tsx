@@ -1,10 +1,12 @@
 import { useEffect, useState } from "react";
-import { Link, Route, Routes, useParams } from "react-router-dom";
+import { Link, Route, Routes, useMatch, useParams } from "react-router-dom";
 import { KeyboardHelp } from "./components/KeyboardHelp";
 import { ProjectsPage } from "./pages/ProjectsPage";
 import { ProjectPage } from "./pages/ProjectPage";
 import { GalleryPage } from "./pages/GalleryPage";
 import { ErrorsPage } from "./pages/ErrorsPage";
+import { ModelsPage } from "./models/ModelsPage";
+import { VersionPage } from "./models/VersionPage";
 
 /** True when a key press belongs to a text field, not to the page's shortcuts. */
 export function typingIn(target: EventTarget | null): boolean {
@@ -15,7 +17,8 @@ export function typingIn(target: EventTarget | null): boolean {
 }
 
 function Breadcrumbs() {
-  const { project, type } = useParams();
+  const { project, type, version } = useParams();
+  const models = useMatch("/projects/:project/models/*");
   return (
     <nav className="crumbs" aria-label="Breadcrumbs">
       <Link to="/">Projects</Link>
@@ -23,6 +26,18 @@ function Breadcrumbs() {
         <>
           <span>›</span>
           <Link to={`/projects/${encodeURIComponent(project)}`}>{project}</Link>
+        </>
+      )}
+      {project && models && (
+        <>
+          <span>›</span>
+          <Link to={`/projects/${encodeURIComponent(project)}/models`}>Models</Link>
+        </>
+      )}
+      {project && version && (
+        <>
+          <span>›</span>
+          <Link to={`/projects/${encodeURIComponent(project)}/models/${encodeURIComponent(version)}`}>{version}</Link>
         </>
       )}
       {project && type && (
@@ -71,6 +86,8 @@ export function App() {
       <Route path="/projects/:project" element={<Shell><ProjectPage /></Shell>} />
       <Route path="/projects/:project/datasets/:type" element={<Shell><GalleryPage /></Shell>} />
       <Route path="/projects/:project/datasets/:type/errors" element={<Shell><ErrorsPage /></Shell>} />
+      <Route path="/projects/:project/models" element={<Shell><ModelsPage /></Shell>} />
+      <Route path="/projects/:project/models/:version" element={<Shell><VersionPage /></Shell>} />
       <Route path="*" element={<Shell><p>Nothing here. <Link to="/">Back to the projects</Link></p></Shell>} />
     </Routes>
   );

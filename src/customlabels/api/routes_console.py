@@ -112,6 +112,7 @@ def entry_count(
     source_ref_contains: str | None = None,
     has_errors: bool | None = None,
     has_boxes: bool | None = None,
+    predicted: bool | None = None,
 ) -> FilterCountPublic:
     """How many entries match the filter (the listing's query parameters)."""
     flt = EntryFilter(
@@ -120,6 +121,7 @@ def entry_count(
         source_ref_contains=source_ref_contains,
         has_errors=has_errors,
         has_boxes=has_boxes,
+        predicted=predicted,
     )
     found = console.count_matching(ctx, project, dataset_type, flt)
     return FilterCountPublic(count=found.count, from_counters=found.from_counters)

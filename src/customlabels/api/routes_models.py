@@ -16,13 +16,14 @@ from customlabels.api.schemas_models import (
     CustomLabelPublic,
     DetectPublic,
     PrelabelIn,
+    ResultsPublic,
     VersionCopy,
     VersionCreate,
     VersionPage,
     VersionPublic,
 )
 from customlabels.services.jobs import get_job
-from customlabels.services.models import export, prelabel, serving, versions
+from customlabels.services.models import export, prelabel, results, serving, versions
 
 router = APIRouter(tags=["models"])
 VERSIONS = "/projects/{project}/versions"
@@ -48,6 +49,13 @@ def list_versions(project: str, ctx: Ctx) -> VersionPage:
 def describe_version(project: str, version: str, ctx: Ctx) -> VersionPublic:
     """A version with its evaluation summary (the hosted summary file's shape)."""
     return VersionPublic.of(versions.describe_version(ctx, project, version), True)
+
+
+@router.get(VERSION + "/test-results", response_model=ResultsPublic)
+def version_results(project: str, version: str, ctx: Ctx) -> ResultsPublic:
+    """Per test image its truth and every scored prediction, so that other thresholds can
+    be tried without running the model again (ResourceNotReady before training ends)."""
+    return ResultsPublic.of(results.version_results(ctx, project, version))
 
 
 @router.post(VERSION + "/start", response_model=VersionPublic)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from customlabels.services.models.results import ImageResult, ScoredLabel, VersionResults
 from customlabels.services.models.serving import CustomLabel
 from customlabels.services.models.versions import VersionInfo
 
@@ -107,3 +108,63 @@ class CustomLabelPublic(BaseModel):
 
 class DetectPublic(BaseModel):
     custom_labels: list[CustomLabelPublic]
+
+
+class ScoredBoxPublic(BaseModel):
+    label: str
+    confidence: float | None = Field(description="0..1 (the thresholds' scale); None when true")
+    box: BoxRatios | None = Field(description="Ratios of the upright image; None for labels.")
+
+    @classmethod
+    def of(cls, item: ScoredLabel) -> ScoredBoxPublic:
+        box = None
+        if item.box is not None:
+            left, top, width, height = item.box
+            box = BoxRatios(left=left, top=top, width=width, height=height)
+        return cls(label=item.label, confidence=item.confidence, box=box)
+
+
+class EvaluatedImagePublic(BaseModel):
+    sha256: str = Field(description="The image's asset hash (for its thumbnail).")
+    entry_id: int | None = Field(description="The TEST snapshot's entry of this image.")
+    source_ref: str | None
+    width: int
+    height: int
+    true_labels: list[str]
+    true_boxes: list[ScoredBoxPublic]
+    predictions: list[ScoredBoxPublic] = Field(
+        description="Every prediction the evaluation kept, whatever its confidence."
+    )
+
+    @classmethod
+    def of(cls, image: ImageResult) -> EvaluatedImagePublic:
+        return cls(
+            sha256=image.sha256,
+            entry_id=image.entry_id,
+            source_ref=image.source_ref,
+            width=image.width,
+            height=image.height,
+            true_labels=image.true_labels,
+            true_boxes=[ScoredBoxPublic.of(b) for b in image.true_boxes],
+            predictions=[ScoredBoxPublic.of(p) for p in image.predictions],
+        )
+
+
+class ResultsPublic(BaseModel):
+    """The raw scores of a version's evaluation, to explore other thresholds."""
+
+    task: str
+    label_names: list[str]
+    thresholds: list[float] = Field(description="The labels' assumed thresholds (0..1).")
+    iou_threshold: float | None = Field(description="Detection: the IoU a match needs.")
+    images: list[EvaluatedImagePublic]
+
+    @classmethod
+    def of(cls, results: VersionResults) -> ResultsPublic:
+        return cls(
+            task=results.task,
+            label_names=results.label_names,
+            thresholds=results.thresholds,
+            iou_threshold=results.iou_threshold,
+            images=[EvaluatedImagePublic.of(i) for i in results.images],
+        )

@@ -124,6 +124,7 @@ def _from_counters(session: Session, dataset: Dataset, flt: EntryFilter) -> int 
         "labels": flt.contains_labels or None,
         "text": flt.source_ref_contains or None,
         "boxes": flt.has_boxes,
+        "predicted": flt.predicted,
         "ids": flt.entry_ids,
     }
     used = {k for k, v in only.items() if v is not None}

@@ -65,6 +65,8 @@ export interface Box {
   top: number;
   width: number;
   height: number;
+  /** Set on a box a model predicted and nobody reviewed yet (0-100). */
+  confidence?: number | null;
 }
 
 export interface Asset {
@@ -93,6 +95,9 @@ export interface Entry {
   boxes: Box[];
   issues: Issue[];
   asset: Asset | null;
+  /** Image-level labels a model predicted, not reviewed yet, by confidence (0-100). */
+  predicted_labels?: Record<string, number>;
+  has_predictions?: boolean;
 }
 
 export interface EntryPage {

@@ -28,7 +28,7 @@ export function FilterPanel({ filter, labels, total, onChange }: Props) {
       <div className="panel-head">
         <h3>Filter</h3>
         {isFiltered(filter) && (
-          <button className="link small" onClick={() => onChange({ labels: [], labeled: null, errors: false, boxes: false, text: "", order: filter.order })}>
+          <button className="link small" onClick={() => onChange({ labels: [], labeled: null, errors: false, boxes: false, predicted: false, text: "", order: filter.order })}>
             Clear
           </button>
         )}
@@ -52,6 +52,10 @@ export function FilterPanel({ filter, labels, total, onChange }: Props) {
         <label className="check">
           <input type="checkbox" checked={filter.boxes} onChange={(e) => onChange({ ...filter, boxes: e.target.checked })} />
           Has boxes
+        </label>
+        <label className="check" title="Labels or boxes a model predicted (pre-labelling) that nobody accepted or corrected yet">
+          <input type="checkbox" checked={filter.predicted} onChange={(e) => onChange({ ...filter, predicted: e.target.checked })} />
+          Predicted, not reviewed
         </label>
       </fieldset>
       <fieldset className="label-filter">

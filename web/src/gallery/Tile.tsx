@@ -53,12 +53,14 @@ export const Tile = memo(function Tile({ entry, index, size, selected, focused, 
             ⚠ error
           </span>
         )}
+        {entry.has_predictions && <span className="predicted-marker" title="A model predicted labels here; nobody reviewed them yet">predicted</span>}
         {selected && <span className="check-marker">✓</span>}
       </div>
       <div className="tile-meta">
         <div className="chips">
           {shown.map((l) => (
-            <span key={l} className="chip" style={{ borderColor: colors.get(l) }}>
+            <span key={l} className={`chip${entry.predicted_labels?.[l] !== undefined ? " predicted" : ""}`} style={{ borderColor: colors.get(l) }}
+              title={entry.predicted_labels?.[l] !== undefined ? `predicted ${entry.predicted_labels[l].toFixed(0)}%, not reviewed` : undefined}>
               <i style={{ background: colors.get(l) }} />
               {l}
             </span>

@@ -5,6 +5,8 @@ export interface GalleryFilter {
   labeled: "yes" | "no" | null;
   errors: boolean;
   boxes: boolean;
+  /** Holds labels or boxes a model predicted (pre-labelling) that nobody reviewed yet. */
+  predicted: boolean;
   text: string;
   order: "asc" | "desc";
 }
@@ -16,6 +18,7 @@ export function readFilter(params: URLSearchParams): GalleryFilter {
     labeled: labeled === "yes" || labeled === "no" ? labeled : null,
     errors: params.get("errors") === "1",
     boxes: params.get("boxes") === "1",
+    predicted: params.get("predicted") === "1",
     text: params.get("q") ?? "",
     order: params.get("order") === "desc" ? "desc" : "asc",
   };
@@ -24,11 +27,12 @@ export function readFilter(params: URLSearchParams): GalleryFilter {
 /** Writes the filter into ``params`` (other keys, like the open entry, are kept). */
 export function writeFilter(params: URLSearchParams, filter: GalleryFilter): URLSearchParams {
   const next = new URLSearchParams(params);
-  for (const key of ["label", "labeled", "errors", "boxes", "q", "order"]) next.delete(key);
+  for (const key of ["label", "labeled", "errors", "boxes", "predicted", "q", "order"]) next.delete(key);
   filter.labels.forEach((l) => next.append("label", l));
   if (filter.labeled) next.set("labeled", filter.labeled);
   if (filter.errors) next.set("errors", "1");
   if (filter.boxes) next.set("boxes", "1");
+  if (filter.predicted) next.set("predicted", "1");
   if (filter.text) next.set("q", filter.text);
   if (filter.order === "desc") next.set("order", "desc");
   return next;
@@ -41,6 +45,7 @@ export function filterQuery(filter: GalleryFilter): URLSearchParams {
   if (filter.labeled) q.set("labeled", filter.labeled === "yes" ? "true" : "false");
   if (filter.errors) q.set("has_errors", "true");
   if (filter.boxes) q.set("has_boxes", "true");
+  if (filter.predicted) q.set("predicted", "true");
   if (filter.text) q.set("source_ref_contains", filter.text);
   return q;
 }
@@ -52,10 +57,11 @@ export function filterBody(filter: GalleryFilter): Record<string, unknown> {
     labeled: filter.labeled === null ? null : filter.labeled === "yes",
     has_errors: filter.errors ? true : null,
     has_boxes: filter.boxes ? true : null,
+    predicted: filter.predicted ? true : null,
     source_ref_contains: filter.text || null,
   };
 }
 
 export function isFiltered(filter: GalleryFilter): boolean {
-  return filter.labels.length > 0 || filter.labeled !== null || filter.errors || filter.boxes || !!filter.text;
+  return filter.labels.length > 0 || filter.labeled !== null || filter.errors || filter.boxes || filter.predicted || !!filter.text;
 }

@@ -6,6 +6,7 @@ import { typingIn } from "../App";
 import { ImageView } from "../editor/ImageView";
 import { FilterPanel } from "../gallery/FilterPanel";
 import { GalleryGrid, type GridHandle } from "../gallery/GalleryGrid";
+import { PredictionsBar } from "../gallery/PredictionsBar";
 import { SelectionBar } from "../gallery/SelectionBar";
 import { useBulkLabels } from "../gallery/useBulkLabels";
 import { selectedCount, useSelection } from "../gallery/useSelection";
@@ -117,6 +118,7 @@ export function GalleryPage() {
           onShowBoxes={(v) => setParam("show_boxes", v ? null : "0")}
           errorsLink={dataset.data?.stats.error_entries ? `/projects/${encodeURIComponent(project)}/datasets/${type}/errors` : null}
         />
+        <PredictionsBar project={project} type={type} filter={filter} matching={count.data?.count} />
         {pages.isLoading && <p className="muted">Loading images…</p>}
         {pages.error && <p className="error">{errorText(pages.error)}</p>}
         {pages.data && items.length === 0 && (

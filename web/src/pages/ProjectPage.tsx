@@ -1,4 +1,4 @@
-import { useParams } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
 import { useProjects } from "../api/hooks";
 import { DatasetCard } from "../project/DatasetCard";
 import { JobsList } from "../project/JobsList";
@@ -16,6 +16,8 @@ export function ProjectPage() {
       <div className="page-head">
         <h1>{project}</h1>
         <span className="muted">{info.label_count} labels</span>
+        <span className="spacer" />
+        <Link className="button primary" to={`/projects/${encodeURIComponent(project)}/models`}>Models</Link>
       </div>
       <div className="project-grid">
         <div className="datasets">
