@@ -39,14 +39,7 @@ def train(
     """Train a model (see :func:`customlabels.training.fitting.train`)."""
     from customlabels.training.fitting import train as _train
 
-    # The first import of the submodule ``train`` binds the package's name ``train`` to that
-    # module, hiding this function from every later ``from customlabels.training import
-    # train``: bind the function back.
-    globals()["train"] = _entry
     return _train(task, label_names, samples, config, on_progress, should_stop)
-
-
-_entry = train
 
 
 def evaluate(
