@@ -10,7 +10,8 @@ from tests.console.conftest import Server
 from tests.models.helpers import box_entry, by_ref, labelled_project, picture, upload_kinds
 from tests.models.recorded import complete_with_recorded_scores
 
-from customlabels.services import projects, uploads
+from customlabels.services import projects
+from customlabels.services.imports import uploads
 from customlabels.services.models import versions
 from customlabels.services.models.snapshots import SnapEntry
 

@@ -15,7 +15,8 @@ from tests.console.conftest import Server
 from tests.console.test_models import _boxed_dataset
 from tests.models.helpers import labelled_project, picture, upload_kinds
 
-from customlabels.services import projects, uploads
+from customlabels.services import projects
+from customlabels.services.imports import uploads
 from customlabels.services.models import versions
 from customlabels.services.runner import run_job
 

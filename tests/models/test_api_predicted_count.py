@@ -6,7 +6,7 @@ import pytest
 from tests.models.conftest import Served
 from tests.models.helpers import labelled_project, picture
 
-from customlabels.services import uploads
+from customlabels.services.imports import uploads
 from customlabels.services.models import prelabel, versions
 from customlabels.services.runner import run_job
 

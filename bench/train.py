@@ -1,0 +1,193 @@
+"""Benchmark: train a classifier end to end on real photos, against two baselines.
+
+    .venv/bin/python bench/train.py [--set clothing|shoes] [--limit 1000] [--full-epochs 3]
+
+The photos come from the shared datasets folder (``CUSTOMLABELS_TEST_DATASETS``, by default
+``shared/datasets`` beside the checkout): ``clothing/`` (TRAIN = ``train/``, TEST =
+``validation/``; ``--limit`` keeps that many TRAIN photos, the same share of each label) or
+``shoes/`` (``train/`` and ``test/``). Both datasets are imported through the public
+services into a fresh SQLite data dir; then, in one run:
+
+- the DEFAULT: ``train`` as a user runs it (the measured defaults), timed from the request
+  to TRAINING_COMPLETED, evaluation included;
+- baseline (a), a LINEAR PROBE: the same service with ``fine_tune: false``, i.e. a head on
+  the same backbone's pooled features;
+- baseline (b), a FULL FINE-TUNE: every layer of the same pretrained backbone trained with
+  AdamW, flips and crops, for ``--full-epochs`` epochs (a plain loop, outside the service).
+
+Each line prints its time, test accuracy (top-1) and macro-F1 over the labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from _common import OUT_DIR, bench_context, print_table, temp_dir
+
+from customlabels.services import projects, runner
+from customlabels.services.imports.start import start_dataset_create
+from customlabels.services.models import results, versions
+
+DATASETS = Path(
+    os.environ.get("CUSTOMLABELS_TEST_DATASETS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+)
+PROJECT = "bench"
+
+
+def _subset(source: Path, limit: int | None) -> Path:
+    """``source`` (label folders) cut to ``limit`` photos, the same share of each label."""
+    if limit is None:
+        return source
+    files = {d.name: sorted(d.glob("*.jpg")) for d in sorted(source.iterdir()) if d.is_dir()}
+    total = sum(len(f) for f in files.values())
+    target = OUT_DIR / f"{source.parent.name}-{source.name}-{limit}"
+    if target.is_dir():
+        return target
+    for label, paths in files.items():
+        keep = max(1, round(len(paths) * limit / total))
+        (target / label).mkdir(parents=True, exist_ok=True)
+        for path in paths[:keep]:
+            shutil.copy(path, target / label / path.name)
+    return target
+
+
+def _import(ctx, type_name: str, folder: Path) -> None:
+    source = {"kind": "folder", "path": str(folder), "folder_labels": True}
+    job = runner.run_job(ctx, start_dataset_create(ctx, PROJECT, type_name, source))
+    assert job.status == "SUCCEEDED", job.message
+
+
+def _scores(ctx, name: str) -> tuple[float, float]:
+    """Top-1 accuracy and macro-F1 of a trained version on its TEST images."""
+    found = results.version_results(ctx, PROJECT, name)
+    truth, guess = [], []
+    for image in found.images:
+        best = max(image.predictions, key=lambda p: p.confidence or 0.0, default=None)
+        truth.append(image.true_labels[0])
+        guess.append(best.label if best else "")
+    return _accuracy_and_macro_f1(truth, guess, found.label_names)
+
+
+def _accuracy_and_macro_f1(
+    truth: list[str], guess: list[str], labels: list[str]
+) -> tuple[float, float]:
+    accuracy = sum(t == g for t, g in zip(truth, guess, strict=True)) / len(truth)
+    f1s = []
+    for label in labels:
+        tp = sum(t == label and g == label for t, g in zip(truth, guess, strict=True))
+        fp = sum(t != label and g == label for t, g in zip(truth, guess, strict=True))
+        fn = sum(t == label and g != label for t, g in zip(truth, guess, strict=True))
+        if tp + fn:  # labels absent from TEST don't count, as the evaluation does
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return accuracy, float(np.mean(f1s))
+
+
+def _train(ctx, config: dict) -> tuple[float, float, float, dict]:
+    start = time.perf_counter()
+    info = versions.create_version(ctx, PROJECT, config=config)
+    assert info.job_id is not None, info.status_message
+    runner.run_job(ctx, info.job_id)
+    seconds = time.perf_counter() - start
+    done = versions.describe_version(ctx, PROJECT, info.name)
+    assert done.status == "TRAINING_COMPLETED", done.status_message
+    accuracy, macro_f1 = _scores(ctx, info.name)
+    return seconds, accuracy, macro_f1, done.config
+
+
+def _full_fine_tune(train_dir: Path, test_dir: Path, epochs: int) -> tuple[float, float, float]:
+    """Every layer of the pretrained backbone trained end to end: the slow, strong baseline."""
+    import torch
+
+    from customlabels.training.classifier import ClassifierNet
+    from customlabels.training.images import decode, to_tensor_batch
+
+    torch.manual_seed(0)
+    torch.set_num_threads(os.cpu_count() or 1)
+    labels = sorted(d.name for d in train_dir.iterdir() if d.is_dir())
+
+    def load(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
+        pixels, targets = [], []
+        for index, label in enumerate(labels):
+            for path in sorted((folder / label).glob("*.jpg")):
+                pixels.append(decode(path, 224).pixels)
+                targets.append(index)
+        return to_tensor_batch(pixels), torch.tensor(targets)
+
+    start = time.perf_counter()
+    x, y = load(train_dir)
+    net = ClassifierNet("lite0", len(labels), multi_label=False, pretrained=True).train()
+    optimiser = torch.optim.AdamW(net.parameters(), lr=3e-4, weight_decay=1e-4)
+    steps = epochs * ((len(x) + 31) // 32)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-4, total_steps=steps)
+    for _ in range(epochs):
+        order = torch.randperm(len(x))
+        for first in range(0, len(x), 32):
+            idx = order[first : first + 32]
+            batch = x[idx]
+            flip = torch.rand(len(idx)) < 0.5
+            batch = torch.where(flip[:, None, None, None], batch.flip(3), batch)
+            loss = torch.nn.functional.cross_entropy(net(batch), y[idx], label_smoothing=0.1)
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            schedule.step()
+    seconds = time.perf_counter() - start
+    net.eval()
+    tx, ty = load(test_dir)
+    with torch.no_grad():
+        guess = torch.cat([net(tx[i : i + 64]).argmax(1) for i in range(0, len(tx), 64)])
+    accuracy, macro_f1 = _accuracy_and_macro_f1(
+        [labels[i] for i in ty.tolist()], [labels[i] for i in guess.tolist()], labels
+    )
+    return seconds, accuracy, macro_f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["clothing", "shoes"], default="clothing")
+    parser.add_argument("--limit", type=int, default=None, help="TRAIN photos kept (clothing)")
+    parser.add_argument("--full-epochs", type=int, default=3, help="epochs of baseline (b)")
+    parser.add_argument("--skip-full", action="store_true", help="leave baseline (b) out")
+    args = parser.parse_args()
+    if not DATASETS.is_dir():
+        sys.exit(f"no photos at {DATASETS}: set CUSTOMLABELS_TEST_DATASETS")
+    if args.set == "clothing":
+        train_dir = _subset(DATASETS / "clothing" / "train", args.limit)
+        test_dir = DATASETS / "clothing" / "validation"
+    else:
+        train_dir, test_dir = DATASETS / "shoes" / "train", DATASETS / "shoes" / "test"
+    counts: dict[str, int] = defaultdict(int)
+    for path in train_dir.rglob("*.jpg"):
+        counts[path.parent.name] += 1
+    print(
+        f"{args.set}: {sum(counts.values())} TRAIN photos in {len(counts)} labels, "
+        f"TEST {sum(1 for _ in test_dir.rglob('*.jpg'))} photos; {os.cpu_count()} cores"
+    )
+
+    rows = []
+    with temp_dir("bench-train-") as data_dir, bench_context(data_dir / "data") as ctx:
+        projects.create_project(ctx, PROJECT)
+        _import(ctx, "train", train_dir)
+        _import(ctx, "test", test_dir)
+        seconds, accuracy, macro_f1, config = _train(ctx, {})
+        rows.append(("default (train)", f"{seconds:.1f}", f"{accuracy:.3f}", f"{macro_f1:.3f}"))
+        print(f"default config: {config}")
+        seconds, accuracy, macro_f1, _ = _train(ctx, {"fine_tune": False})
+        rows.append(("(a) linear probe", f"{seconds:.1f}", f"{accuracy:.3f}", f"{macro_f1:.3f}"))
+    if not args.skip_full:
+        seconds, accuracy, macro_f1 = _full_fine_tune(train_dir, test_dir, args.full_epochs)
+        name = f"(b) full fine-tune, {args.full_epochs} epochs"
+        rows.append((name, f"{seconds:.1f}", f"{accuracy:.3f}", f"{macro_f1:.3f}"))
+    print_table(["model", "seconds", "accuracy", "macro-F1"], rows)
+
+
+if __name__ == "__main__":
+    main()
