@@ -45,17 +45,20 @@ class Sample:
 # section of docs/architecture.md for the figures). They are recorded in every resolved
 # config, so a model version says exactly how it was trained.
 _DEFAULTS: dict[Task, dict[str, Any]] = {
+    # Clothing photos, 1,000 to train, 341 to test: the head alone reached 0.845 accuracy
+    # at 224 px (0.82 at 160 and 192); fine-tuning the last two blocks for 4 epochs
+    # reached 0.853 but took 1.8 times as long, past the minute a training may take.
     Task.CLASSIFICATION: {
         "image_size": 224,
         "epochs": 4,
         "learning_rate": 1e-3,
-        "fine_tune": True,
+        "fine_tune": False,
     },
     Task.MULTI_LABEL: {
         "image_size": 224,
         "epochs": 4,
         "learning_rate": 1e-3,
-        "fine_tune": True,
+        "fine_tune": False,
     },
     Task.DETECTION: {
         "image_size": 320,
@@ -73,6 +76,8 @@ class TrainConfig:
     ``fine_tune``: classification trains the last backbone blocks after the head when true
     (the head alone on cached features when false); detection trains the backbone's later
     stages with the head when true, and only the feature pyramid and head when false.
+    ``epochs`` and ``learning_rate`` are the fine-tuning's (classification) or the
+    detector's; a classification head alone is solved to convergence and uses neither.
     """
 
     backbone: str = "lite0"
