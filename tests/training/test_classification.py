@@ -11,6 +11,7 @@ from customlabels.training import (
     Model,
     Sample,
     Task,
+    TrainConfig,
     TrainingStopped,
     UnreadableImage,
     train,
@@ -107,3 +108,14 @@ def test_a_multi_label_classifier_names_every_kind_a_picture_shows(tmp_path: Pat
         named = {p.label for p in preds if p.confidence >= model.thresholds[p.label]}
         right += named == set(sample.labels)
     assert right >= len(tests) - 2
+
+
+def test_a_small_set_trains_the_head_alone_unless_fine_tuning_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    samples = photo_crops(tmp_path, per_class=4)
+    model = train(Task.CLASSIFICATION, LABELS, samples, TrainConfig(image_size=64))
+    assert model.config.fine_tune is False
+    assert [p[0].label for p in model.predict([s.path for s in samples])] == [
+        s.labels[0] for s in samples
+    ]
