@@ -90,3 +90,23 @@ def rectangles(directory: Path, count: int, seed: int = 0, orientation: int = 1)
         path = save(image, directory / f"rect-{seed}-{i}-o{orientation}.jpg", orientation)
         out.append(Sample(path, boxes=tuple(boxes)))
     return out
+
+
+def side_by_side(directory: Path, samples: list[Sample], count: int, seed: int = 0) -> list[Sample]:
+    """Pictures made of one crop of each class side by side, labelled with both."""
+    rng = random.Random(seed)
+    by_label = {
+        0: [s for s in samples if s.labels == (0,)],
+        1: [s for s in samples if s.labels == (1,)],
+    }
+    out = []
+    for i in range(count):
+        left = Image.open(rng.choice(by_label[0]).path)
+        right = Image.open(rng.choice(by_label[1]).path)
+        if rng.random() < 0.5:
+            left, right = right, left
+        both = Image.new("RGB", (left.width + right.width, left.height))
+        both.paste(left, (0, 0))
+        both.paste(right, (left.width, 0))
+        out.append(Sample(save(both, directory / f"both-{seed}-{i}.jpg"), labels=(0, 1)))
+    return out

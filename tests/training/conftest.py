@@ -9,7 +9,8 @@ from customlabels.training import Model, Progress, Sample, Task, TrainConfig, tr
 from .builders import photo_crops, rectangles
 
 # Small inputs and few epochs: enough for two very different photos, fast on two cores.
-CONFIG = TrainConfig(image_size=96, epochs=3)
+# Fine-tuning on, so the tests cover the longer of the two ways to train a classifier.
+CONFIG = TrainConfig(image_size=96, epochs=3, fine_tune=True)
 LABELS = ["cat", "coffee"]
 
 

@@ -11,12 +11,13 @@ from customlabels.training import (
     Model,
     Sample,
     Task,
+    TrainConfig,
     TrainingStopped,
     UnreadableImage,
     train,
 )
 
-from .builders import photo_crops, save
+from .builders import photo_crops, save, side_by_side
 from .conftest import CONFIG, LABELS
 
 
@@ -94,3 +95,27 @@ def test_an_image_that_no_longer_decodes_is_named_in_the_error(tmp_path: Path) -
     with pytest.raises(UnreadableImage) as caught:
         train(Task.CLASSIFICATION, LABELS, samples, CONFIG)
     assert caught.value.path == broken
+
+
+def test_a_multi_label_classifier_names_every_kind_a_picture_shows(tmp_path: Path) -> None:
+    singles = photo_crops(tmp_path, per_class=8, seed=3)
+    samples = singles + side_by_side(tmp_path, singles, 8, seed=4)
+    model = train(Task.MULTI_LABEL, LABELS, samples, CONFIG)
+    tests = photo_crops(tmp_path, per_class=3, seed=5)
+    tests += side_by_side(tmp_path, tests, 3, seed=6)
+    right = 0
+    for sample, preds in zip(tests, model.predict([s.path for s in tests]), strict=True):
+        named = {p.label for p in preds if p.confidence >= model.thresholds[p.label]}
+        right += named == set(sample.labels)
+    assert right >= len(tests) - 2
+
+
+def test_a_small_set_trains_the_head_alone_unless_fine_tuning_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    samples = photo_crops(tmp_path, per_class=4)
+    model = train(Task.CLASSIFICATION, LABELS, samples, TrainConfig(image_size=64))
+    assert model.config.fine_tune is False
+    assert [p[0].label for p in model.predict([s.path for s in samples])] == [
+        s.labels[0] for s in samples
+    ]

@@ -20,15 +20,15 @@ def detection_thresholds(
     Training images flatter the detector, so these run high; ``evaluate(...,
     adopt_thresholds=True)`` replaces them by the test images' choice, as the service does.
     """
-    from customlabels.training.evaluation import _best_thresholds, _image_result, _upright_size
-    from customlabels.training.images import open_upright
+    from customlabels.training.evaluation import _best_thresholds, _image_result
+    from customlabels.training.images import upright_size
 
     results = []
     batch = 16
     for i in range(0, len(samples), batch):
         chunk = samples[i : i + batch]
         for s, preds in zip(chunk, model.predict([s.path for s in chunk]), strict=True):
-            w, h = _upright_size(s, open_upright)
+            w, h = upright_size(s.path)
             results.append(_image_result(s, preds, w, h))
         reporter.step("thresholds", i + len(chunk), len(samples))
     return _best_thresholds(model.task, results, len(model.label_names))

@@ -163,7 +163,7 @@ def evaluate(
     each label's F1 on these test images (the hosted service's way of choosing the assumed
     threshold); by default the model's own thresholds (chosen at training) are kept.
     """
-    from customlabels.training.images import open_upright
+    from customlabels.training.images import upright_size
 
     images: list[ImageResult] = []
     batch = 16
@@ -171,7 +171,7 @@ def evaluate(
         chunk = samples[i : i + batch]
         predictions = model.predict([s.path for s in chunk])
         for s, preds in zip(chunk, predictions, strict=True):
-            width, height = _upright_size(s, open_upright)
+            width, height = upright_size(s.path)
             images.append(_image_result(s, preds, width, height))
         done = min(len(samples), i + batch)
         on_progress(Progress("evaluating", 0, 0, None, None, done / max(1, len(samples))))
@@ -182,15 +182,6 @@ def evaluate(
     evaluation = _measure(model, images)
     evaluation.best_thresholds = best
     return evaluation
-
-
-def _upright_size(sample: Sample, open_upright: Callable[..., Any]) -> tuple[int, int]:
-    from PIL import Image
-
-    with Image.open(sample.path) as im:
-        w, h = im.size
-        orientation = im.getexif().get(0x0112, 1)
-    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
 def _image_result(s: Sample, preds: list[Prediction], width: int, height: int) -> ImageResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -11,6 +12,12 @@ from customlabels.training.backbone import resolve_device, set_threads
 from customlabels.training.model import Model
 from customlabels.training.progress import Reporter, never_stop, no_progress
 from customlabels.training.types import Progress, Sample, Task, TrainConfig
+
+# Fine-tuning the last blocks pays on many photos and costs on few: on the clothing photos
+# (1,000) it added a point of accuracy over the head alone; on the shoes (50) it lost 2 to
+# 18 points, whatever the epochs. Below this many images the head trains alone, unless the
+# config asks otherwise; the resolved config records which.
+FINE_TUNE_MIN_IMAGES = 500
 
 # Stage weights: their share of a typical training's time, so progress moves evenly.
 _PLANS = {
@@ -38,6 +45,8 @@ def train(
         raise ValueError("no images to train on")
     if not label_names:
         raise ValueError("no labels to train")
+    if config.fine_tune is None and task != Task.DETECTION:
+        config = dataclasses.replace(config, fine_tune=len(samples) >= FINE_TUNE_MIN_IMAGES)
     resolved = config.resolved(task)
     resolve_device(resolved.device or "cpu")
     set_threads()

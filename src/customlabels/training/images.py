@@ -65,17 +65,19 @@ def open_upright(source: Path | Image.Image, draft_size: int | None = None) -> I
 def decode(source: Path | Image.Image, size: int) -> Decoded:
     """The upright image squashed to ``size × size``; raises :class:`UnreadableImage`."""
     im = open_upright(source, draft_size=size)
-    # A draft-decoded JPEG is smaller than the original; the size that boxes and ratios
-    # refer to is the upright original's, which the draft scale divides exactly.
-    width, height = _upright_size(source, im)
+    # A draft-decoded JPEG is smaller than the original; boxes refer to the upright
+    # original's size, which the header tells.
+    if isinstance(source, Image.Image):
+        width, height = im.width, im.height
+    else:
+        width, height = upright_size(source)
     resized = im.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=None)
     return Decoded(np.asarray(resized, dtype=np.uint8), width, height)
 
 
-def _upright_size(source: Path | Image.Image, decoded: Image.Image) -> tuple[int, int]:
-    if isinstance(source, Image.Image):
-        return decoded.width, decoded.height
-    with Image.open(source) as im:
+def upright_size(path: Path) -> tuple[int, int]:
+    """Width and height after the EXIF orientation, from the header alone."""
+    with Image.open(path) as im:
         width, height = im.size
         orientation = im.getexif().get(0x0112, 1)
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)

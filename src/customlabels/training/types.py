@@ -45,21 +45,27 @@ class Sample:
 # section of docs/architecture.md for the figures). They are recorded in every resolved
 # config, so a model version says exactly how it was trained.
 _DEFAULTS: dict[Task, dict[str, Any]] = {
+    # Clothing photos, 1,000 to train, 341 to test, train + evaluate on two cores: the head
+    # alone 0.845 accuracy in 39 s; the last two blocks fine-tuned for 2, 3 and 4 epochs
+    # 0.853, 0.856 and 0.853 in 45, 46 and 55 s. 224 px: 160 and 192 px lost 3 points.
+    # (``train()`` leaves fine-tuning off for small sets: see FINE_TUNE_MIN_IMAGES.)
     Task.CLASSIFICATION: {
         "image_size": 224,
-        "epochs": 4,
+        "epochs": 3,
         "learning_rate": 1e-3,
         "fine_tune": True,
     },
     Task.MULTI_LABEL: {
         "image_size": 224,
-        "epochs": 4,
+        "epochs": 3,
         "learning_rate": 1e-3,
         "fine_tune": True,
     },
+    # Raccoon photos, 160 to train, 40 to test: 24 epochs at 320 px reached mAP@0.5 0.89
+    # in under 10 minutes on two shared cores.
     Task.DETECTION: {
         "image_size": 320,
-        "epochs": 60,
+        "epochs": 24,
         "learning_rate": 2e-3,
         "fine_tune": True,
     },
@@ -73,6 +79,8 @@ class TrainConfig:
     ``fine_tune``: classification trains the last backbone blocks after the head when true
     (the head alone on cached features when false); detection trains the backbone's later
     stages with the head when true, and only the feature pyramid and head when false.
+    ``epochs`` and ``learning_rate`` are the fine-tuning's (classification) or the
+    detector's; a classification head alone is solved to convergence and uses neither.
     """
 
     backbone: str = "lite0"
