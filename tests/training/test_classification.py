@@ -110,12 +110,14 @@ def test_a_multi_label_classifier_names_every_kind_a_picture_shows(tmp_path: Pat
     assert right >= len(tests) - 2
 
 
-def test_a_small_set_trains_the_head_alone_unless_fine_tuning_is_asked_for(
+def test_a_small_set_trains_the_head_alone_unless_fine_tuning_or_epochs_are_asked_for(
     tmp_path: Path,
 ) -> None:
     samples = photo_crops(tmp_path, per_class=4)
     model = train(Task.CLASSIFICATION, LABELS, samples, TrainConfig(image_size=64))
     assert model.config.fine_tune is False
+    asked = train(Task.CLASSIFICATION, LABELS, samples, TrainConfig(image_size=64, epochs=1))
+    assert asked.config.fine_tune is True
     assert [p[0].label for p in model.predict([s.path for s in samples])] == [
         s.labels[0] for s in samples
     ]

@@ -16,7 +16,8 @@ from customlabels.training.types import Progress, Sample, Task, TrainConfig
 # Fine-tuning the last blocks pays on many photos and costs on few: on the clothing photos
 # (1,000) it added a point of accuracy over the head alone; on the shoes (50) it lost 2 to
 # 18 points, whatever the epochs. Below this many images the head trains alone, unless the
-# config asks otherwise; the resolved config records which.
+# config says either way or sets ``epochs`` (which only fine-tuning has, so setting them
+# asks for it); the resolved config records which.
 FINE_TUNE_MIN_IMAGES = 500
 
 # Stage weights: their share of a typical training's time, so progress moves evenly.
@@ -45,7 +46,7 @@ def train(
         raise ValueError("no images to train on")
     if not label_names:
         raise ValueError("no labels to train")
-    if config.fine_tune is None and task != Task.DETECTION:
+    if config.fine_tune is None and config.epochs is None and task != Task.DETECTION:
         config = dataclasses.replace(config, fine_tune=len(samples) >= FINE_TUNE_MIN_IMAGES)
     resolved = config.resolved(task)
     resolve_device(resolved.device or "cpu")
