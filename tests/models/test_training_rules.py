@@ -3,8 +3,10 @@ hosted message, and no job is queued."""
 
 from __future__ import annotations
 
+import pytest
 from tests.models.helpers import box_entry, labelled_project, ref, set_labels, upload_kinds
 
+from customlabels.errors import InvalidInput
 from customlabels.services import entries, labels, projects
 from customlabels.services.entry_query import EntryFilter
 from customlabels.services.models import snapshots, versions
@@ -127,3 +129,10 @@ def test_later_edits_do_not_change_what_a_version_was_trained_on(ctx):
     assert len(train.entries) + len(test.entries) == 10
     assert train.label_names == ["blue", "red"]
     assert versions.describe_version(ctx, "frozen", info.name).label_names == ["blue", "red"]
+
+
+def test_a_backbone_that_is_not_installed_is_refused_before_anything_is_recorded(ctx):
+    labelled_project(ctx, "shoes", {"red": 3, "blue": 3})
+    with pytest.raises(InvalidInput, match="unknown backbone 'lite2'"):
+        versions.create_version(ctx, "shoes", config={"backbone": "lite2"})
+    assert versions.list_versions(ctx, "shoes") == []

