@@ -60,7 +60,7 @@ def _voc_tree(part: str, numbers: range) -> Path:
     return root
 
 
-def _raccoon(long_factor: int) -> None:
+def _raccoon(long_factor: int, epochs: int | None) -> None:
     train_tree = _voc_tree("train", range(1, TRAIN_COUNT + 1))
     test_tree = _voc_tree("test", range(TRAIN_COUNT + 1, 201))
     rows = []
@@ -72,9 +72,10 @@ def _raccoon(long_factor: int) -> None:
                 start_dataset_create(ctx, PROJECT, type_name, {"kind": "voc", "path": str(tree)}),
             )
             assert job.status == "SUCCEEDED", job.message
-        default_epochs = TrainConfig().resolved(Task.DETECTION).epochs or 0
+        default_epochs = epochs or TrainConfig().resolved(Task.DETECTION).epochs or 0
+        short: dict[str, int] = {"epochs": epochs} if epochs else {}
         for label, config in (
-            ("default", {}),
+            ("default" if epochs is None else "short", short),
             (f"{long_factor}x epochs", {"epochs": default_epochs * long_factor}),
         ):
             start = time.perf_counter()
@@ -163,13 +164,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["latency", "raccoon", "all"], default="all")
     parser.add_argument("--long-factor", type=int, default=4)
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="instead of the default (a quick check)"
+    )
     args = parser.parse_args()
     if not DATASETS.is_dir():
         sys.exit(f"no photos at {DATASETS}: set CUSTOMLABELS_TEST_DATASETS")
     if args.part in ("latency", "all"):
         _latency()
     if args.part in ("raccoon", "all"):
-        _raccoon(args.long_factor)
+        _raccoon(args.long_factor, args.epochs)
 
 
 if __name__ == "__main__":
