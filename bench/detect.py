@@ -10,6 +10,8 @@ Photos come from the shared datasets folder (``CUSTOMLABELS_TEST_DATASETS``, by 
   well a network learnt; then p50/p95 of detecting ONE image, through torch
   (``Model.predict``) and through ONNX Runtime (the exported model), and the throughput of
   1,000 images in batches, through torch.
+- ``pasted``: the same comparison on a set of many small objects per picture, real object
+  crops pasted onto real photos (``_pasted.py`` says how).
 - ``raccoon``: the 200 raccoon photos with their VOC boxes in a FIXED split (raccoon-1 to
   raccoon-160 train, raccoon-161 to raccoon-200 test), imported with the VOC importer into a
   fresh data dir; the default training, timed from request to TRAINING_COMPLETED with its
@@ -38,8 +40,9 @@ DATASETS = Path(
     or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 )
 RACCOON = DATASETS / "raccoon"
-PROJECT = "raccoon"
+PROJECT = "detect"
 TRAIN_COUNT = 160
+PASTED_TRAIN, PASTED_TEST = 120, 30
 
 
 def _number(path: Path) -> int:
@@ -63,6 +66,26 @@ def _voc_tree(part: str, numbers: range) -> Path:
 def _raccoon(long_factor: int, epochs: int | None) -> None:
     train_tree = _voc_tree("train", range(1, TRAIN_COUNT + 1))
     test_tree = _voc_tree("test", range(TRAIN_COUNT + 1, 201))
+    title = f"raccoon: {TRAIN_COUNT} train / {200 - TRAIN_COUNT} test photos"
+    _compare(title, train_tree, test_tree, long_factor, epochs)
+
+
+def _pasted(long_factor: int, epochs: int | None) -> None:
+    from _pasted import build
+
+    train_tree = build(DATASETS, OUT_DIR, "train", PASTED_TRAIN, seed=1)
+    test_tree = build(DATASETS, OUT_DIR, "test", PASTED_TEST, seed=2)
+    title = (
+        f"pasted small objects (raccoon and shoe crops on clothing photos): {PASTED_TRAIN} "
+        f"train / {PASTED_TEST} test pictures of 480x360, 6-12 objects of 20-56 px each"
+    )
+    _compare(title, train_tree, test_tree, long_factor, epochs)
+
+
+def _compare(
+    title: str, train_tree: Path, test_tree: Path, long_factor: int, epochs: int | None
+) -> None:
+    """The default training against one ``long_factor`` times as long, on two VOC trees."""
     rows = []
     with temp_dir("bench-detect-") as data_dir, bench_context(data_dir / "data") as ctx:
         projects.create_project(ctx, PROJECT)
@@ -96,7 +119,7 @@ def _raccoon(long_factor: int, epochs: int | None) -> None:
                     f"{summary.get('AggregatedEvaluationResults', {}).get('F1Score', 0):.3f}",
                 )
             )
-    print(f"raccoon: {TRAIN_COUNT} train / {200 - TRAIN_COUNT} test photos; {os.cpu_count()} cores")
+    print(f"{title}; {os.cpu_count()} cores")
     print_table(["training", "seconds", "mAP@0.5", "mAP@[.5:.95]", "F1"], rows)
 
 
@@ -162,7 +185,7 @@ def _latency() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["latency", "raccoon", "all"], default="all")
+    parser.add_argument("--part", choices=["latency", "raccoon", "pasted", "all"], default="all")
     parser.add_argument("--long-factor", type=int, default=4)
     parser.add_argument(
         "--epochs", type=int, default=None, help="instead of the default (a quick check)"
@@ -174,6 +197,8 @@ def main() -> None:
         _latency()
     if args.part in ("raccoon", "all"):
         _raccoon(args.long_factor, args.epochs)
+    if args.part in ("pasted", "all"):
+        _pasted(args.long_factor, args.epochs)
 
 
 if __name__ == "__main__":
