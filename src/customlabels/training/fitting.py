@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
+from customlabels.training.allocator import tune_for_training
 from customlabels.training.backbone import resolve_device, set_threads
 from customlabels.training.model import Model
 from customlabels.training.progress import Reporter, never_stop, no_progress
@@ -42,6 +43,7 @@ def train(
     projects may train (label counts and the like) is the services' rule, not this one's.
     """
     task = Task(task)
+    tune_for_training()
     if not samples:
         raise ValueError("no images to train on")
     if not label_names:
