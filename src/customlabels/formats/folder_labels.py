@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from customlabels.formats.skips import SkipLog, SkipReason
+
 
 @dataclass(frozen=True)
 class FolderLabels:
@@ -58,6 +60,21 @@ class FolderLabels:
             label = self.label_map[folder]
             return [] if label is None else [label]
         return [folder]
+
+    def labels_or_skip(
+        self, folders: Sequence[str], relative: str, skipped: SkipLog
+    ) -> list[str] | None:
+        """The labels of the file at ``relative``, or None when the rule skips it (counted in
+        ``skipped``): deeper than ``folder_depth``, or its label folder has an empty name (a
+        ``//`` in an S3 key)."""
+        if self.too_deep(folders):
+            skipped.add(relative, SkipReason.DEEPER_THAN_FOLDER_DEPTH, self.describe_depth())
+            return None
+        if self.label_folder(folders) == "":
+            detail = "empty folder name (a '//' in the key): no label to give"
+            skipped.add(relative, SkipReason.EMPTY_FOLDER_NAME, detail)
+            return None
+        return self.labels(folders)
 
     def describe_depth(self) -> str:
         """Why a file too deep was skipped, in words naming the limit."""

@@ -239,11 +239,10 @@ class FolderScan(Iterator[ImportRecord]):
             return None
         labels: list[str] = []
         if self.folder_labels:
-            if self.rule.too_deep(parts):
-                reason = self.rule.describe_depth()
-                self.skipped.add(relative, SkipReason.DEEPER_THAN_FOLDER_DEPTH, reason)
+            found = self.rule.labels_or_skip(parts, relative, self.skipped)
+            if found is None:
                 return None
-            labels = self.rule.labels(parts)
+            labels = found
             self.without_folder_label += not labels
         return record_for_reference(self.root, relative, self._resolver, labels=labels)
 

@@ -313,15 +313,10 @@ class _PrefixImport:
             return None
         labels: list[str] = []
         if self.folder_labels:
-            if self.rule.too_deep(folders):
-                reason = self.rule.describe_depth()
-                self.skipped.add(relative, SkipReason.DEEPER_THAN_FOLDER_DEPTH, reason)
+            found = self.rule.labels_or_skip(folders, relative, self.skipped)
+            if found is None:
                 return None
-            if self.rule.label_folder(folders) == "":
-                detail = "empty folder name (a '//' in the key): no label to give"
-                self.skipped.add(relative, SkipReason.EMPTY_FOLDER_NAME, detail)
-                return None
-            labels = self.rule.labels(folders)
+            labels = found
             self.without_folder_label += not labels
         return ImportRecord(source_ref=s3_uri(self.bucket, obj.key), labels=labels)
 
