@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -26,6 +27,10 @@ from customlabels.services.context import Context, open_context
 BENCH_DIR = Path(__file__).resolve().parent
 # Git-ignored: caches between runs (generated photos) live here.
 OUT_DIR = BENCH_DIR / ".out"
+# The real photos: the setting the tests read, else shared/datasets beside the checkout.
+DATASETS = Path(
+    os.environ.get("CUSTOMLABELS_TEST_DATASETS") or BENCH_DIR.parents[1] / "shared" / "datasets"
+)
 POSTGRES_ADMIN_URL = os.environ.get(
     "CUSTOMLABELS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -173,3 +178,21 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
+
+
+# -- training -----------------------------------------------------------------------------
+
+
+def train_version(ctx: Context, project: str, config: dict[str, Any]) -> tuple[float, Any]:
+    """Train a version as a user does (request, job, evaluation); its seconds and description."""
+    from customlabels.services import runner
+    from customlabels.services.models import versions
+
+    start = time.perf_counter()
+    info = versions.create_version(ctx, project, config=config)
+    assert info.job_id is not None, info.status_message
+    runner.run_job(ctx, info.job_id)
+    seconds = time.perf_counter() - start
+    done = versions.describe_version(ctx, project, info.name)
+    assert done.status == "TRAINING_COMPLETED", done.status_message
+    return seconds, done

@@ -28,17 +28,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import OUT_DIR, bench_context, percentile, print_table, temp_dir
+from _common import (
+    DATASETS,
+    OUT_DIR,
+    bench_context,
+    percentile,
+    print_table,
+    temp_dir,
+    train_version,
+)
 
 from customlabels.services import projects, runner
 from customlabels.services.imports.start import start_dataset_create
-from customlabels.services.models import versions
 from customlabels.training import Box, Model, Sample, Task, TrainConfig, export_onnx, train
 
-DATASETS = Path(
-    os.environ.get("CUSTOMLABELS_TEST_DATASETS")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-)
 RACCOON = DATASETS / "raccoon"
 PROJECT = "detect"
 TRAIN_COUNT = 160
@@ -101,18 +104,12 @@ def _compare(
             ("default" if epochs is None else "short", short),
             (f"{long_factor}x epochs", {"epochs": default_epochs * long_factor}),
         ):
-            start = time.perf_counter()
-            info = versions.create_version(ctx, PROJECT, config=config)
-            assert info.job_id is not None, info.status_message
-            runner.run_job(ctx, info.job_id)
-            seconds = time.perf_counter() - start
-            done = versions.describe_version(ctx, PROJECT, info.name)
-            assert done.status == "TRAINING_COMPLETED", done.status_message
+            seconds, done = train_version(ctx, PROJECT, config)
             summary = done.evaluation or {}
-            epochs, size = done.config.get("epochs"), done.config.get("image_size")
+            trained, size = done.config.get("epochs"), done.config.get("image_size")
             rows.append(
                 (
-                    f"{label} ({epochs} epochs, {size} px)",
+                    f"{label} ({trained} epochs, {size} px)",
                     f"{seconds:.0f}",
                     f"{summary.get('MeanAveragePrecision50', 0):.3f}",
                     f"{summary.get('MeanAveragePrecision50to95', 0):.3f}",

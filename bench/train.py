@@ -29,16 +29,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from _common import OUT_DIR, bench_context, print_table, temp_dir
+from _common import DATASETS, OUT_DIR, bench_context, print_table, temp_dir, train_version
 
 from customlabels.services import projects, runner
 from customlabels.services.imports.start import start_dataset_create
-from customlabels.services.models import results, versions
+from customlabels.services.models import results
 
-DATASETS = Path(
-    os.environ.get("CUSTOMLABELS_TEST_DATASETS")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-)
 PROJECT = "bench"
 
 
@@ -91,14 +87,8 @@ def _accuracy_and_macro_f1(
 
 
 def _train(ctx, config: dict) -> tuple[float, float, float, dict]:
-    start = time.perf_counter()
-    info = versions.create_version(ctx, PROJECT, config=config)
-    assert info.job_id is not None, info.status_message
-    runner.run_job(ctx, info.job_id)
-    seconds = time.perf_counter() - start
-    done = versions.describe_version(ctx, PROJECT, info.name)
-    assert done.status == "TRAINING_COMPLETED", done.status_message
-    accuracy, macro_f1 = _scores(ctx, info.name)
+    seconds, done = train_version(ctx, PROJECT, config)
+    accuracy, macro_f1 = _scores(ctx, done.name)
     return seconds, accuracy, macro_f1, done.config
 
 
