@@ -3,8 +3,6 @@ once over SQLite and once over PostgreSQL."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,12 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from tests.app_server import serve_app
 
-from customlabels.app import create_app
 from customlabels.config import Settings
-from customlabels.jobs.queue import open_queue
-from customlabels.services import runner
 from customlabels.services.context import Context, open_context
 
 
@@ -26,12 +21,6 @@ from customlabels.services.context import Context, open_context
 class Served:
     base_url: str
     ctx: Context
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -51,22 +40,8 @@ def served(
         else None
     )
     ctx = open_context(Settings(data_dir=data_dir, database_url=database_url))
-    queue = open_queue(None, data_dir)
-    queue.start_consumer(lambda job_id: runner.run_job(ctx, job_id))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(ctx, queue), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield Served(f"http://127.0.0.1:{port}", ctx)
-    server.should_exit = True
-    thread.join(10)
-    queue.stop_consumer()
+    with serve_app(ctx) as base_url:
+        yield Served(base_url, ctx)
     ctx.close()
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,15 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from tests.app_server import serve_app
 
 from customlabels.api.console_static import STATIC_DIR
-from customlabels.app import create_app
 from customlabels.config import Settings
-from customlabels.jobs.queue import open_queue
 from customlabels.services.context import Context, open_context
-from customlabels.services.runner import run_job
 
 CHROMIUM = os.environ.get("CUSTOMLABELS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,12 +53,6 @@ def browser() -> Iterator[Browser]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -101,25 +90,11 @@ class Server:
 def start_server(data_dir: Path) -> Iterator[Server]:
     """The app as ``customlabels serve`` runs it, on a thread; stopped when the caller is done."""
     ctx = open_context(Settings(data_dir=data_dir))
-    queue = open_queue(None, data_dir)
-    queue.start_consumer(lambda job_id: run_job(ctx, job_id), workers=1)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(ctx, queue), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=url + "/api/v1", timeout=60) as client:
+    with (
+        serve_app(ctx, lifespan="off") as url,
+        httpx.Client(base_url=url + "/api/v1", timeout=60) as client,
+    ):
         yield Server(url, client, ctx)
-    server.should_exit = True
-    thread.join(10)
-    queue.stop_consumer()
     ctx.close()
 
 
