@@ -28,6 +28,8 @@ def test_a_conflicting_save_shows_both_versions_and_keeps_both(
         bob.goto(url)
         expect(page.locator(".save.saved")).to_be_visible()
         expect(bob.locator(".save.saved")).to_be_visible()
+        for view in (page, bob):  # number keys need the labels loaded
+            expect(view.locator(".label-toggles .toggle")).to_have_count(4)
 
         page.keyboard.press("3")  # Alice adds x-alice and it is saved
         wait_until(lambda: labels_of(server, entry_id), lambda ls: "x-alice" in ls)

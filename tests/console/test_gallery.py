@@ -89,6 +89,7 @@ def test_select_all_matching_labels_every_page_with_number_keys(
         "25 selected (all matching the filter)"
     )
     # Labels are sorted by name: 1 = canvasshoes, 2 = chunkysneakers.
+    expect(page.locator("[data-label=canvasshoes]")).to_be_visible()
     page.keyboard.press("1")
     expect(page.locator("[data-label=canvasshoes] [data-count=images]")).to_have_text("50")
     assert label_count(server, "canvasshoes") == 50

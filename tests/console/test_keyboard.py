@@ -25,6 +25,7 @@ def test_ten_images_labelled_with_the_keyboard_alone(
 
     page.keyboard.press("ArrowRight")  # focus the first image
     page.keyboard.press("Enter")  # open it
+    expect(page.locator(".label-toggles .toggle")).to_have_count(2)  # number keys need the labels loaded
     for i in range(10):
         expect(page.locator(".editor-bar")).to_contain_text(f"{i + 1} of 12")
         page.keyboard.press("2" if i % 2 else "1")
@@ -51,6 +52,7 @@ def test_gallery_keys_label_the_focused_image_and_extend_with_shift(
     server.api.post("/projects/loop/labels", json={"name": "boot"}).raise_for_status()
     page.goto("/projects/loop/datasets/train")
     expect(page.locator(".tile")).to_have_count(6)
+    expect(page.locator("[data-label=boot]")).to_be_visible()  # key 1 needs the labels loaded
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("Shift+ArrowRight")
