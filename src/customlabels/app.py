@@ -5,10 +5,11 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from customlabels import __version__
 from customlabels.api import (
@@ -17,8 +18,11 @@ from customlabels.api import (
     routes_entries,
     routes_models,
     routes_projects,
+    routes_session,
     routes_storage,
+    routes_users,
 )
+from customlabels.api.auth import authorize, signed_in
 from customlabels.api.console_static import mount_console
 from customlabels.api.docs_pages import mount_docs
 from customlabels.api.request_ids import RequestIdMiddleware
@@ -38,12 +42,26 @@ def _error(
 def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     """The REST API under /api/v1 (OpenAPI at /docs), served over ``ctx`` and ``queue``."""
     # The docs pages are ours (api/docs_pages.py): FastAPI's load their scripts from a CDN.
-    app = FastAPI(title="customlabels", version=__version__, docs_url=None, redoc_url=None)
+    # The schema is served by a route of ours below, to signed-in users only.
+    app = FastAPI(
+        title="customlabels",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.ctx = ctx
     app.state.queue = queue
     # Outermost of ours: every answer, errors included, carries the request id.
     app.add_middleware(RequestIdMiddleware)
+    # A page of another site that makes its name resolve to 127.0.0.1 (DNS rebinding)
+    # reaches us with its own name in Host: answered only for the names we are reached by.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=ctx.settings.allowed_hosts)
+    # Every API route passes api/auth.py: who is asking, and may they (api/route_rules.py).
+    guarded = [Depends(authorize)]
     for router in (
+        routes_session.router,
+        routes_users.router,
         routes_projects.router,
         routes_datasets.router,
         routes_entries.router,
@@ -51,7 +69,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_storage.router,
         routes_models.router,
     ):
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix="/api/v1", dependencies=guarded)
 
     @app.exception_handler(CustomLabelsError)
     async def on_error(_request: Request, exc: CustomLabelsError) -> JSONResponse:
@@ -85,9 +103,13 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
             {"errors": problems},
         )
 
-    @app.get("/api/v1/health", tags=["health"])
+    @app.get("/api/v1/health", tags=["health"], dependencies=guarded)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(signed_in)])
+    def openapi_schema() -> dict[str, Any]:
+        return app.openapi()
 
     mount_docs(app, app.title)
     mount_console(app)  # the web console at /, when it has been built (last: catch-all)

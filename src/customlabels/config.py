@@ -127,6 +127,34 @@ class Settings(BaseSettings):
         description="Keep thumbnails in the image store (e.g. S3) instead of the database.",
     )
 
+    secret_key: str | None = Field(
+        default=None,
+        description="Key that encrypts API key secrets at rest (any string; keep it secret "
+        "and the same on every server and worker); empty means a random key kept in "
+        "data_dir/secret.key, made on first use.",
+    )
+    admin_password: str | None = Field(
+        default=None,
+        description="Password of the first admin, made when the server starts with no users; "
+        "empty means a random one, printed once.",
+    )
+    allowed_hosts: list[str] = Field(
+        default=["localhost", "127.0.0.1"],
+        description="Host header values the server answers (a guard against DNS rebinding); "
+        "add the names it is reached by, or '*' for any.",
+    )
+    session_hours: float = Field(
+        default=24 * 7,
+        gt=0,
+        description="How long a console sign-in lasts, in hours.",
+    )
+    signin_free_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong passwords in a row a user may enter before each further sign-in "
+        "is refused for a while (doubling, up to 15 minutes).",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL in use: the configured one or the SQLite file in data_dir."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.accounts import key_headers
 from tests.app_server import serve_app
 
 from customlabels.config import Settings
@@ -21,6 +22,7 @@ from customlabels.services.context import Context, open_context
 class Served:
     base_url: str
     ctx: Context
+    headers: dict[str, str]  # an admin's API key
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -41,13 +43,15 @@ def served(
     )
     ctx = open_context(Settings(data_dir=data_dir, database_url=database_url))
     with serve_app(ctx) as base_url:
-        yield Served(base_url, ctx)
+        yield Served(base_url, ctx, key_headers(ctx))
     ctx.close()
 
 
 @pytest.fixture
 def api(served: Served) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served.base_url + "/api/v1", timeout=30) as client:
+    with httpx.Client(
+        base_url=served.base_url + "/api/v1", timeout=30, headers=served.headers
+    ) as client:
         yield client
 
 
@@ -70,7 +74,9 @@ def wait_job() -> Callable[[httpx.Client, int], dict[str, Any]]:
 @pytest.fixture(scope="session")
 def shoes(served: Served, shared_datasets: Path) -> str:
     """Project ``shoes`` whose TRAIN dataset is the 50 shoe photos, labelled by folder."""
-    with httpx.Client(base_url=served.base_url + "/api/v1", timeout=30) as client:
+    with httpx.Client(
+        base_url=served.base_url + "/api/v1", timeout=30, headers=served.headers
+    ) as client:
         assert client.post("/projects", json={"name": "shoes"}).status_code == 201
         created = client.post(
             "/projects/shoes/datasets/train",

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from huey import RedisHuey
 from PIL import Image
+from tests.accounts import key_headers
 
 from customlabels.app import create_app
 from customlabels.errors import InvalidInput
@@ -46,7 +47,9 @@ def pets(ctx: Context) -> Context:
 
 
 def _client(ctx: Context, queue: JobQueue) -> TestClient:
-    return TestClient(create_app(ctx, queue), base_url="http://testserver/api/v1")
+    return TestClient(
+        create_app(ctx, queue), base_url="http://127.0.0.1/api/v1", headers=key_headers(ctx)
+    )
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ ROUTES = {
 
 
 def test_openapi_json_lists_the_routes(served) -> None:
-    schema = httpx.get(served.base_url + "/openapi.json").json()
+    schema = httpx.get(served.base_url + "/openapi.json", headers=served.headers).json()
     assert schema["info"]["title"] == "customlabels"
     for path, methods in ROUTES.items():
         assert path in schema["paths"], path
@@ -33,7 +33,7 @@ def test_openapi_json_lists_the_routes(served) -> None:
 
 
 def test_docs_serve_the_interactive_reference(served) -> None:
-    docs = httpx.get(served.base_url + "/docs")
+    docs = httpx.get(served.base_url + "/docs", headers=served.headers)
     assert docs.status_code == 200
     assert "text/html" in docs.headers["content-type"]
     assert "/openapi.json" in docs.text
@@ -46,14 +46,14 @@ def _asset_urls(html: str) -> list[str]:
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_docs_pages_load_every_script_and_style_from_this_server(served, page: str) -> None:
-    html = httpx.get(served.base_url + page).text
+    html = httpx.get(served.base_url + page, headers=served.headers).text
     urls = _asset_urls(html)
     assert urls, html
     assert all(u.startswith("/") and not u.startswith("//") for u in urls), urls
     assert "http" not in html.replace("http-equiv", "")  # no CDN, no web fonts
     kinds = set()
     for url in urls:
-        asset = httpx.get(served.base_url + url)
+        asset = httpx.get(served.base_url + url)  # assets need no sign-in
         assert asset.status_code == 200, url
         media = asset.headers["content-type"].split(";")[0]
         kinds.add("javascript" if media.endswith("javascript") else media)

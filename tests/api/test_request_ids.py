@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from tests.accounts import key_headers
 
 from customlabels.app import create_app
 from customlabels.db.tables import Dataset
@@ -21,7 +22,10 @@ def client(ctx: Context) -> Iterator[TestClient]:
     app = create_app(ctx, open_queue(None, ctx.settings.data_dir))
     # The app answers its own errors; the test client must not re-raise them instead.
     with TestClient(
-        app, base_url="http://testserver/api/v1", raise_server_exceptions=False
+        app,
+        base_url="http://127.0.0.1/api/v1",
+        raise_server_exceptions=False,
+        headers=key_headers(ctx),
     ) as client:
         yield client
 

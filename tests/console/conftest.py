@@ -18,11 +18,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from tests.accounts import ensure_user, key_headers
 from tests.app_server import serve_app
 
+from customlabels.api.auth import CSRF_COOKIE, SESSION_COOKIE
 from customlabels.api.console_static import STATIC_DIR
 from customlabels.config import Settings
+from customlabels.services import web_sessions
 from customlabels.services.context import Context, open_context
 
 CHROMIUM = os.environ.get("CUSTOMLABELS_CHROMIUM", "/usr/bin/chromium")
@@ -92,7 +95,7 @@ def start_server(data_dir: Path) -> Iterator[Server]:
     ctx = open_context(Settings(data_dir=data_dir))
     with (
         serve_app(ctx, lifespan="off") as url,
-        httpx.Client(base_url=url + "/api/v1", timeout=60) as client,
+        httpx.Client(base_url=url + "/api/v1", timeout=60, headers=key_headers(ctx)) as client,
     ):
         yield Server(url, client, ctx)
     ctx.close()
@@ -107,9 +110,22 @@ def server(tmp_path: Path) -> Iterator[Server]:
 def page(browser: Browser, server: Server) -> Iterator[Page]:
     context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900})
     context.set_default_timeout(15_000)
+    sign_in_as(context, server, "admin")
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in_as(context: BrowserContext, server: Server, name: str, role: str = "admin") -> None:
+    """Give the browser the cookies of a session of ``name``, as signing in would."""
+    ensure_user(server.ctx, name, role)
+    session = web_sessions.start_session_for(server.ctx, name)
+    context.add_cookies(
+        [
+            {"name": SESSION_COOKIE, "value": session.token, "url": server.url, "httpOnly": True},
+            {"name": CSRF_COOKIE, "value": session.csrf_token, "url": server.url},
+        ]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
-from tests.console.conftest import Server
+from tests.console.conftest import Server, sign_in_as
 from tests.console.helpers import wait_until
 
 
@@ -22,6 +22,7 @@ def test_a_conflicting_save_shows_both_versions_and_keeps_both(
     entry_id = server.entries("shoes")[0]["id"]
     url = f"/projects/shoes/datasets/train?entry={entry_id}"
     bob_context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900})
+    sign_in_as(bob_context, server, "bob", "editor")
     try:
         bob = bob_context.new_page()
         page.goto(url)
@@ -59,6 +60,7 @@ def test_keep_mine_overrides_their_change(
     entry_id = server.entries("shoes")[0]["id"]
     url = f"/projects/shoes/datasets/train?entry={entry_id}"
     other = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900})
+    sign_in_as(other, server, "bob", "editor")
     try:
         bob = other.new_page()
         page.goto(url)

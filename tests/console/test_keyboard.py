@@ -25,7 +25,8 @@ def test_ten_images_labelled_with_the_keyboard_alone(
 
     page.keyboard.press("ArrowRight")  # focus the first image
     page.keyboard.press("Enter")  # open it
-    expect(page.locator(".label-toggles .toggle")).to_have_count(2)  # number keys need the labels loaded
+    # Number keys need the labels loaded.
+    expect(page.locator(".label-toggles .toggle")).to_have_count(2)
     for i in range(10):
         expect(page.locator(".editor-bar")).to_contain_text(f"{i + 1} of 12")
         page.keyboard.press("2" if i % 2 else "1")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from tests.accounts import key_headers
 from tests.app_server import serve_app
 
 from customlabels.config import Settings
@@ -25,7 +26,9 @@ def served(tmp_path) -> Iterator[Served]:
     ctx = open_context(Settings(data_dir=tmp_path / "data"))
     with (
         serve_app(ctx) as base_url,
-        httpx.Client(base_url=f"{base_url}/api/v1", timeout=60) as client,
+        httpx.Client(
+            base_url=f"{base_url}/api/v1", timeout=60, headers=key_headers(ctx)
+        ) as client,
     ):
         yield Served(client, ctx)
     ctx.close()

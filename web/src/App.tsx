@@ -1,5 +1,11 @@
 import { useEffect, useState } from "react";
-import { Link, Route, Routes, useMatch, useParams } from "react-router-dom";
+import { Link, Navigate, Route, Routes, useLocation, useMatch, useNavigate, useParams } from "react-router-dom";
+import { useQueryClient } from "@tanstack/react-query";
+import { SIGNED_OUT_EVENT } from "./api/client";
+import { useSession } from "./account/session";
+import { SignInPage } from "./account/SignInPage";
+import { UserMenu } from "./account/UserMenu";
+import { UsersPage } from "./account/UsersPage";
 import { KeyboardHelp } from "./components/KeyboardHelp";
 import { ProjectsPage } from "./pages/ProjectsPage";
 import { ProjectPage } from "./pages/ProjectPage";
@@ -52,6 +58,20 @@ function Breadcrumbs() {
 
 function Shell({ children }: { children: React.ReactNode }) {
   const [help, setHelp] = useState(false);
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const here = location.pathname + location.search;
+  useEffect(() => {
+    // Any request answered 401 (the session ended, or was signed out elsewhere): sign in again.
+    const onSignedOut = () => {
+      client.clear();
+      navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
+  }, [client, navigate, here]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "?" && !typingIn(e.target)) {
@@ -62,6 +82,8 @@ function Shell({ children }: { children: React.ReactNode }) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
+  if (session.isLoading) return <p className="muted content">Loading…</p>;
+  if (session.error || !session.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(here)}`} replace />;
   return (
     <div className="shell">
       <header className="topbar">
@@ -72,6 +94,7 @@ function Shell({ children }: { children: React.ReactNode }) {
         <button className="link help-button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
           Shortcuts <kbd>?</kbd>
         </button>
+        <UserMenu session={session.data} />
       </header>
       <main className="content">{children}</main>
       {help && <KeyboardHelp onClose={() => setHelp(false)} />}
@@ -82,6 +105,8 @@ function Shell({ children }: { children: React.ReactNode }) {
 export function App() {
   return (
     <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/admin/users" element={<Shell><UsersPage /></Shell>} />
       <Route path="/" element={<Shell><ProjectsPage /></Shell>} />
       <Route path="/projects/:project" element={<Shell><ProjectPage /></Shell>} />
       <Route path="/projects/:project/datasets/:type" element={<Shell><GalleryPage /></Shell>} />

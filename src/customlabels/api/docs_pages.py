@@ -3,7 +3,7 @@
 FastAPI's own pages load Swagger UI and ReDoc from a CDN, so on a machine without internet
 access /docs is a blank page. The ``fastapi-offline`` package ships both as files; they are
 served here under ``/docs-assets`` and the pages point at them, so nothing is fetched from
-elsewhere.
+elsewhere. The pages and the schema are for signed-in users: others are sent to sign in.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+
+from customlabels.api.auth import authenticate
 
 ASSETS_URL = "/docs-assets"
 ASSETS_DIR = Path(str(files("fastapi_offline") / "static"))
@@ -29,9 +31,11 @@ def mount_docs(app: FastAPI, title: str) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
     redirect_url = "/docs/oauth2-redirect"
 
-    @app.get("/docs", include_in_schema=False)
-    def swagger_ui(request: Request) -> HTMLResponse:
+    @app.get("/docs", include_in_schema=False, response_model=None)
+    def swagger_ui(request: Request) -> HTMLResponse | RedirectResponse:
         root = request.scope.get("root_path", "")
+        if authenticate(request) is None:
+            return RedirectResponse(f"{root}/sign-in?next=/docs")
         return get_swagger_ui_html(
             openapi_url=root + (app.openapi_url or "/openapi.json"),
             title=f"{title} - Swagger UI",
@@ -45,9 +49,11 @@ def mount_docs(app: FastAPI, title: str) -> None:
     def swagger_ui_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/redoc", include_in_schema=False)
-    def redoc(request: Request) -> HTMLResponse:
+    @app.get("/redoc", include_in_schema=False, response_model=None)
+    def redoc(request: Request) -> HTMLResponse | RedirectResponse:
         root = request.scope.get("root_path", "")
+        if authenticate(request) is None:
+            return RedirectResponse(f"{root}/sign-in?next=/redoc")
         return get_redoc_html(
             openapi_url=root + (app.openapi_url or "/openapi.json"),
             title=f"{title} - ReDoc",

@@ -11,12 +11,14 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
+from customlabels.api.auth import CurrentPrincipal
 from customlabels.api.deps import Ctx
 from customlabels.api.routes_entries import _filter
 from customlabels.api.schemas import BulkLabels, JobPublic, SourceSpec
 from customlabels.formats.hosted_limits import DEFAULT_LIMITS
 from customlabels.services import assets, bulk_changes, console
 from customlabels.services.entry_query import EntryFilter
+from customlabels.services.project_access import visible_projects
 
 router = APIRouter(tags=["console"])
 DATASET = "/projects/{project}/datasets/{dataset_type}"
@@ -82,8 +84,9 @@ def console_settings(ctx: Ctx) -> ConsoleSettingsPublic:
 
 
 @router.get("/console/projects", response_model=list[ProjectOverviewPublic])
-def project_overviews(ctx: Ctx) -> list[ProjectOverviewPublic]:
-    """Every project with its datasets' counts and running jobs, newest first."""
+def project_overviews(ctx: Ctx, principal: CurrentPrincipal) -> list[ProjectOverviewPublic]:
+    """Every project the user holds a role on, with its datasets' counts and running jobs,
+    newest first."""
     return [
         ProjectOverviewPublic(
             name=p.name,
@@ -92,7 +95,7 @@ def project_overviews(ctx: Ctx) -> list[ProjectOverviewPublic]:
             active_jobs=p.active_jobs,
             datasets=[DatasetOverviewPublic(**d.__dict__) for d in p.datasets],
         )
-        for p in console.project_overviews(ctx)
+        for p in console.project_overviews(ctx, visible_projects(principal))
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from customlabels.api.auth import CurrentPrincipal
 from customlabels.api.deps import Ctx
 from customlabels.api.schemas import (
     LabelCreate,
@@ -16,13 +17,16 @@ from customlabels.api.schemas import (
     ProjectPublic,
 )
 from customlabels.services import labels, projects
+from customlabels.services.project_access import visible_projects
 
 router = APIRouter(tags=["projects"])
 
 
 @router.get("/projects", response_model=ProjectPage)
-def list_projects(ctx: Ctx) -> ProjectPage:
-    return ProjectPage(items=[ProjectPublic.of(p) for p in projects.list_projects(ctx)])
+def list_projects(ctx: Ctx, principal: CurrentPrincipal) -> ProjectPage:
+    """The projects the caller holds a role on."""
+    listed = projects.list_projects(ctx, visible_projects(principal))
+    return ProjectPage(items=[ProjectPublic.of(p) for p in listed])
 
 
 @router.post("/projects", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)

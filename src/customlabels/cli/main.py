@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from customlabels.cli import datasets, labels, models, projects, server, storage
+from customlabels.cli import datasets, labels, models, projects, server, storage, users
 from customlabels.cli.common import JobFailed
 from customlabels.errors import CustomLabelsError
 
@@ -21,6 +21,8 @@ app.add_typer(labels.app, name="label")
 app.add_typer(storage.app, name="storage")
 app.add_typer(models.app, name="model")
 app.add_typer(server.db_app, name="db")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.key_app, name="key")
 app.command("train")(models.train)
 app.command("detect")(models.detect)
 app.command("prelabel")(models.prelabel_command)

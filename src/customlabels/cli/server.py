@@ -54,12 +54,34 @@ def serve(
     if embedded_worker:
         _reap(ctx)
         queue.start_consumer(_handler(ctx), workers=workers)
-    typer.echo(f"customlabels on http://{host}:{port} (API docs at /docs)")
+    _announce(ctx, host, port)
     try:
         uvicorn.run(create_app(ctx, queue), host=host, port=port, log_level="info")
     finally:
         queue.stop_consumer()
         ctx.close()
+
+
+def _announce(ctx: Context, host: str, port: int) -> None:
+    """Say where the server is and how to sign in; make the first admin of a new server."""
+    from customlabels.services.accounts import ensure_first_admin
+
+    typer.echo(f"customlabels on http://{host}:{port} (API docs at /docs)")
+    password = ensure_first_admin(ctx)
+    if password is not None:
+        typer.echo(
+            f"first start: sign in as 'admin' with the password {password}\n"
+            "  (shown this once; `customlabels user password admin` sets another)"
+        )
+    elif ctx.settings.admin_password:
+        typer.echo("sign in as 'admin' with the password of CUSTOMLABELS_ADMIN_PASSWORD")
+    else:
+        typer.echo("sign in with your account (`customlabels user create` adds one)")
+    if host not in ("127.0.0.1", "localhost") and "*" not in ctx.settings.allowed_hosts:
+        typer.echo(
+            "note: only requests for the names in CUSTOMLABELS_ALLOWED_HOSTS are answered "
+            f"({', '.join(ctx.settings.allowed_hosts)}): add the names this server is reached by"
+        )
 
 
 def _reap(ctx: Context) -> None:

@@ -64,6 +64,9 @@ class Project(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Limited to its members (project_members) and admins; else open to every role but
+    # annotators, who see only the projects they are given.
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Dataset(Base):
@@ -326,3 +329,58 @@ class ModelSnapshot(Base):
     box_count: Mapped[int] = mapped_column(BigInteger, default=0)
     # A TEST snapshot held out of TRAIN (20%, stratified) because the project had no TEST.
     held_out: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base):
+    """Someone who signs in to the console or calls the API with a key."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    # admin | editor | annotator | viewer (services/roles.py)
+    role: Mapped[str] = mapped_column(String(16))
+    # argon2 hash; None for a user who only calls the API with keys.
+    password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Failed sign-ins in a row, and until when the next one is refused (slowing guessing).
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0)
+    signin_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """An access key id and its secret, encrypted (a SigV4 check needs the secret itself)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    access_key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, stored here only as a hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProjectMember(Base):
+    """A user named on a project. A project with members is limited to them (and admins)."""
+
+    __tablename__ = "project_members"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, union
+from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import (
@@ -55,14 +55,18 @@ class FilterCount:
     from_counters: bool
 
 
-def project_overviews(ctx: Context) -> list[ProjectOverview]:
-    """Every project with its datasets' counters, label count and running jobs (newest first)."""
+def project_overviews(
+    ctx: Context, visible: ColumnElement[bool] | None = None
+) -> list[ProjectOverview]:
+    """Every project (or those ``visible`` selects) with its datasets' counters, label count
+    and running jobs (newest first)."""
+    query = select(Project.id, Project.name, Project.created_at).order_by(
+        Project.created_at.desc(), Project.id.desc()
+    )
+    if visible is not None:
+        query = query.where(visible)
     with ctx.db.read() as session:
-        projects = session.execute(
-            select(Project.id, Project.name, Project.created_at).order_by(
-                Project.created_at.desc(), Project.id.desc()
-            )
-        ).all()
+        projects = session.execute(query).all()
         datasets: dict[int, list[DatasetOverview]] = {}
         for row in session.execute(
             select(

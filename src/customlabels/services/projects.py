@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,9 +77,13 @@ def create_project(ctx: Context, name: str) -> ProjectInfo:
         raise AlreadyExists(f"project {name!r} already exists") from None
 
 
-def list_projects(ctx: Context) -> list[ProjectInfo]:
+def list_projects(ctx: Context, visible: ColumnElement[bool] | None = None) -> list[ProjectInfo]:
+    """Every project, or those ``visible`` selects (services/project_access.py)."""
+    query = select(Project).order_by(Project.created_at, Project.id)
+    if visible is not None:
+        query = query.where(visible)
     with ctx.db.read() as session:
-        projects = session.scalars(select(Project).order_by(Project.created_at, Project.id)).all()
+        projects = session.scalars(query).all()
         return [_info(session, p) for p in projects]
 
 

@@ -1,5 +1,5 @@
 // Uploading many files: chunks of files per request, a few requests at a time, each retried.
-import { API, datasetPath } from "../api/client";
+import { API, csrfHeaders, datasetPath } from "../api/client";
 import type { PickedFile } from "./files";
 
 export interface UploadProgress {
@@ -49,7 +49,7 @@ async function send(url: string, part: PickedFile[], folderLabels: boolean): Pro
   form.append("folder_labels", String(folderLabels));
   // Labels come from the first folder of each path, however deep the file lies.
   form.append("folder_depth", "64");
-  const response = await fetch(url, { method: "POST", body: form });
+  const response = await fetch(url, { method: "POST", body: form, headers: csrfHeaders("POST") });
   if (!response.ok) {
     const text = await response.text();
     throw new Error(`${response.status}: ${text.slice(0, 200)}`);
