@@ -18,6 +18,7 @@ from customlabels.api import (
     routes_models,
     routes_projects,
     routes_storage,
+    routes_uploads,
 )
 from customlabels.api.console_static import mount_console
 from customlabels.api.docs_pages import mount_docs
@@ -46,6 +47,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     for router in (
         routes_projects.router,
         routes_datasets.router,
+        routes_uploads.router,
         routes_entries.router,
         routes_console.router,
         routes_storage.router,

@@ -94,7 +94,9 @@ class Ingestor:
         todo = [
             cand
             for cand in kept
-            if cand.asset is None and (cand.path or cand.data is not None or cand.fetch is not None)
+            if cand.asset is None
+            and not cand.no_image
+            and (cand.path or cand.data is not None or cand.fetch is not None)
         ]
         self._analyses.start(todo)
         return kept
