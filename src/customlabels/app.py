@@ -20,6 +20,7 @@ from customlabels.api import (
     routes_projects,
     routes_session,
     routes_storage,
+    routes_uploads,
     routes_users,
 )
 from customlabels.api.auth import authorize, signed_in
@@ -64,6 +65,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_users.router,
         routes_projects.router,
         routes_datasets.router,
+        routes_uploads.router,
         routes_entries.router,
         routes_console.router,
         routes_storage.router,

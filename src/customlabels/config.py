@@ -44,6 +44,23 @@ class Settings(BaseSettings):
         default=178_956_970,
         description="Pillow's decompression-bomb guard: largest width*height decoded.",
     )
+    max_decode_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        description="Most memory one image may take once decoded (width*height*bytes per "
+        "pixel as Pillow holds it, 4 for RGB/RGBA): keeps a 50-megapixel photo (200 MB), "
+        "refuses small files that decode huge (a 13,300² RGBA PNG needs 708 MB).",
+    )
+    max_upload_files: int = Field(
+        default=256,
+        ge=1,
+        description="Most files in one upload request (the console sends 16 at a time).",
+    )
+    max_upload_bytes: int = Field(
+        default=128 * 1024 * 1024,
+        ge=1,
+        description="Largest upload request body, in bytes; the accepted files of a request "
+        "are held in memory while imported, so this bounds an upload's memory.",
+    )
     max_manifest_line_chars: int = Field(
         default=1_000_000,
         description="Longest Ground Truth manifest line accepted, in characters.",

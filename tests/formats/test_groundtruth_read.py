@@ -694,7 +694,6 @@ def test_duplicate_class_names_on_one_line_give_one_label():
         "חתול שחור",
         "قطة",
         "back\\slash",
-        "tab\there",
         " padded ",
         "x" * 255,
     ],

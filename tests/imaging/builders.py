@@ -54,3 +54,32 @@ def opened(data: bytes) -> Image.Image:
     im = Image.open(io.BytesIO(data))
     im.load()
     return im
+
+
+def blank_png(width: int, height: int, mode: str = "RGBA") -> bytes:
+    """A PNG of ``width``×``height`` zero pixels, written chunk by chunk without Pillow.
+
+    Built row by row through one zlib stream, so even a 13,300² RGBA image (708 MB decoded,
+    0.7 MB as a file: deflate squeezes zeros about 1,000 to 1) costs the test a few MB and
+    about a second; Pillow would need the whole decoded image in memory to write it.
+    """
+    import struct
+    import zlib
+
+    colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "RGBA": (6, 4)}[mode]
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    row = bytes(1 + width * channels)  # filter byte 0 (None), then the row's zero samples
+    squeeze = zlib.compressobj(9)
+    compressed = [squeeze.compress(row) for _ in range(height)]
+    compressed.append(squeeze.flush())
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(compressed))
+        + chunk(b"IEND", b"")
+    )

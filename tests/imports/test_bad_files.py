@@ -163,3 +163,20 @@ def test_unusual_images_get_a_viewable_rgb_thumbnail(sqlite_ctx, tmp_path, name)
 def test_a_missing_folder_is_refused_before_any_job_starts(ctx, tmp_path):
     with pytest.raises(InvalidInput, match="does not exist"):
         create(ctx, {"kind": "folder", "path": str(tmp_path / "nowhere")})
+
+
+@pytest.mark.parametrize("pool", ["threads", "processes"])
+def test_an_image_over_the_decode_budget_is_kept_with_its_error(ctx, tmp_path, monkeypatch, pool):
+    monkeypatch.setattr(ctx.settings, "max_decode_bytes", 300 * 300 * 4 - 1)
+    monkeypatch.setattr(ctx.settings, "import_pool", pool)
+    save(tmp_path / "src" / "wide.png", encode(Image.new("RGBA", (300, 300)), "PNG"))
+    save(tmp_path / "src" / "small.png", png((64, 64)))
+    job = create(ctx, {"kind": "folder", "path": str(tmp_path / "src")})
+    assert job.status == "SUCCEEDED"
+    found = by_name(all_entries(ctx))
+    assert codes(found["wide.png"]) == {"ERROR_INVALID_IMAGE_DIMENSION"}
+    assert (
+        "300×300 pixels in mode RGBA needs 360,000 bytes" in found["wide.png"].issues[0]["message"]
+    )
+    assert found["wide.png"].asset is None
+    assert found["small.png"].asset is not None

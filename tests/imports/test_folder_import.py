@@ -206,3 +206,16 @@ def test_a_symlink_leading_out_of_the_folder_is_skipped_and_listed(ctx, tmp_path
     assert "symlink" in skipped["cat/link.jpg"]
     assert "symlink" in skipped["linked-folder"]
     assert not any("secret" in v.source_ref for v in all_entries(ctx))
+
+
+def test_a_folder_whose_name_hides_a_zero_width_space_labels_nothing_and_says_why(ctx, tmp_path):
+    save(tmp_path / "src" / "c\u200bat" / "1.png", png((32, 32)))
+    save(tmp_path / "src" / "cat" / "2.png", png((32, 32)))
+    job = create(ctx, {"kind": "folder", "path": str(tmp_path / "src"), "folder_labels": True})
+    assert job.status == "SUCCEEDED"
+    found = by_name(all_entries(ctx))
+    assert found["2.png"].labels == ["cat"]
+    assert found["1.png"].labels == [] and found["1.png"].asset is not None
+    [issue] = found["1.png"].issues
+    assert issue["code"] == "ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT"
+    assert "U+200B ZERO WIDTH SPACE at position 1" in issue["message"]

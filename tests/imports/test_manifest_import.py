@@ -495,3 +495,19 @@ def test_the_job_ends_with_done_equal_to_total_for_blank_and_repeated_lines(ctx,
     assert job.status == "SUCCEEDED"
     assert job.done == job.total
     assert len(all_entries(ctx)) == 2
+
+
+def test_a_label_name_with_a_bidi_override_is_this_lines_error_and_the_others_import(ctx, tmp_path):
+    metadata = {**CLASSIFICATION["TestCLConsoleBucket-metadata"], "class-name": "cat\u202egod"}
+    bad = {
+        **CLASSIFICATION,
+        "source-ref": f"s3://{BUCKET}/images/bad.png",
+        "TestCLConsoleBucket-metadata": metadata,
+    }
+    job = create(ctx, _manifest(tmp_path, [CLASSIFICATION, bad]))
+    assert job.status == "SUCCEEDED"
+    found = {e.source_ref: e for e in all_entries(ctx)}
+    assert found[CLASSIFICATION["source-ref"]].labels == ["Echo Dot"]
+    broken = found[bad["source-ref"]]
+    assert broken.labels == [] and broken.has_errors
+    assert any("U+202E RIGHT-TO-LEFT OVERRIDE at position 3" in i["message"] for i in broken.issues)

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from tests.imaging.builders import blank_png
 from tests.models.helpers import picture
 
 from customlabels.config import Settings
@@ -60,3 +61,15 @@ def test_a_file_over_the_byte_limit_is_too_large(settings):
     settings.detect_max_image_bytes = 100
     with pytest.raises(ImageTooLarge, match="bytes"):
         image_for_detection(picture("red", 3), settings)
+
+
+def test_the_thirteen_thousand_pixel_rgba_png_is_too_large_for_detection(settings):
+    # 0.7 MB that would decode to 708 MB: its sides are over detect_max_image_side.
+    with pytest.raises(ImageTooLarge, match="13300×13300"):
+        image_for_detection(blank_png(13_300, 13_300, "RGBA"), settings)
+
+
+def test_an_image_over_the_decode_budget_is_too_large_and_never_decoded(settings):
+    settings.max_decode_bytes = 1_000_000
+    with pytest.raises(ImageTooLarge, match="needs 4,000,000 bytes to decode, over the budget"):
+        image_for_detection(blank_png(1000, 1000, "RGBA"), settings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from customlabels.errors import AlreadyExists, InvalidInput, LabelNotFound
@@ -293,3 +295,26 @@ def test_merge_into_a_less_used_label_keeps_the_target_name_and_colour(ctx):
     ]
     assert (usage.name, usage.image_labels, usage.boxes) == ("cat", 4, 0)
     assert _label_stats(ctx) == {"cat": (4, 0)}
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("cat\u202edog", "U+202E RIGHT-TO-LEFT OVERRIDE at position 3"),
+        ("c\u200bat", "U+200B ZERO WIDTH SPACE at position 1"),
+        ("two\nlines", "U+000A control character at position 3"),
+        ("   ", "label name is only whitespace"),
+    ],
+)
+def test_a_name_with_hidden_characters_is_refused_everywhere_a_name_comes_in(ctx, name, named):
+    projects.create_project(ctx, "pets")
+    labels.create_label(ctx, "pets", "cat")
+    datasets.create_empty_dataset(ctx, "pets", "train")
+    for attempt in (
+        lambda: labels.create_label(ctx, "pets", name),
+        lambda: labels.rename_label(ctx, "pets", "cat", name),
+        lambda: entries.bulk_labels(ctx, "pets", "train", EntryFilter(), add=[name]),
+    ):
+        with pytest.raises(InvalidInput, match=re.escape(named)):
+            attempt()
+    assert [lab.name for lab in labels.list_labels(ctx, "pets")] == ["cat"]

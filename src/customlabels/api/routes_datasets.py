@@ -1,10 +1,9 @@
-"""Datasets: create (from a source, as a job), describe, label stats, split, export, delete."""
+"""Datasets: create (from a source, as a job), describe, label stats, split, export, delete
+(uploads: routes_uploads.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from customlabels.api.deps import Ctx, Queue
@@ -16,11 +15,10 @@ from customlabels.api.schemas import (
     ExportIn,
     JobPublic,
     ManifestUpdateIn,
-    UploadPublic,
 )
 from customlabels.errors import InvalidInput
 from customlabels.services import datasets, exports, labels, split
-from customlabels.services.imports import s3_sync, uploads
+from customlabels.services.imports import s3_sync
 from customlabels.services.imports.start import (
     save_changes,
     start_dataset_create,
@@ -91,35 +89,6 @@ def sync_dataset(
     from the bucket are reported in the job's result, deleted only with delete_missing."""
     job_id = s3_sync.start_dataset_sync(ctx, project, dataset_type, delete_missing=delete_missing)
     return JobPublic.of(submit_job(ctx, queue, job_id))
-
-
-@router.post(DATASET + "/uploads", response_model=UploadPublic)
-def upload(
-    project: str,
-    dataset_type: str,
-    ctx: Ctx,
-    files: Annotated[list[UploadFile], File(description="Image files.")],
-    paths: Annotated[
-        list[str] | None,
-        Form(description="Relative path of each file, in order (for folder labels)."),
-    ] = None,
-    folder_labels: Annotated[bool, Form()] = False,
-    folder_depth: Annotated[int, Form(ge=1)] = 1,
-) -> UploadPublic:
-    """Upload images (many per request); the dataset is created when missing."""
-    if paths and len(paths) != len(files):
-        raise InvalidInput(f"got {len(paths)} paths for {len(files)} files")
-    items = [
-        uploads.UploadedFile(
-            relative_path=(paths[i] if paths else (f.filename or f"file-{i}")),
-            data=f.file.read(),
-        )
-        for i, f in enumerate(files)
-    ]
-    outcome = uploads.upload_files(
-        ctx, project, dataset_type, items, folder_labels=folder_labels, folder_depth=folder_depth
-    )
-    return UploadPublic(job=JobPublic.of(outcome["job"]), skipped=outcome["skipped"])
 
 
 @router.post("/projects/{project}/distribute", response_model=JobPublic, status_code=202)

@@ -64,6 +64,7 @@ from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
+from customlabels.formats.label_names import label_name_problem
 from customlabels.formats.records import Box, EntryIssue, ImportRecord
 
 CLASSIFICATION_TYPE = "groundtruth/image-classification"
@@ -240,6 +241,9 @@ def _name_problem(name: Any) -> tuple[str, str] | None:
             f"The label name {_short(name)} has {len(name)} characters; "
             f"names have 1 to {MAX_LABEL_NAME_CHARS}.",
         )
+    problem = label_name_problem(name)
+    if problem is not None:
+        return ("ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT", f"The {problem}.")
     return None
 
 

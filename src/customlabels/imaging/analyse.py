@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from customlabels.imaging.decode_budget import DEFAULT_MAX_DECODE_BYTES
 from customlabels.imaging.hashing import sha256_hex
 from customlabels.imaging.probe import (
     ERROR_INVALID_IMAGE,
@@ -31,7 +32,12 @@ class Analysed:
     thumbnail: bytes  # upright JPEG
 
 
-def analyse_image(data: bytes, thumbnail_size: int, max_pixels: int) -> Analysed:
+def analyse_image(
+    data: bytes,
+    thumbnail_size: int,
+    max_pixels: int,
+    max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
+) -> Analysed:
     """Hash, validate and describe ``data`` and make its thumbnail.
 
     The image is opened once and decoded once: the JPEG draft chosen for the thumbnail is
@@ -44,7 +50,7 @@ def analyse_image(data: bytes, thumbnail_size: int, max_pixels: int) -> Analysed
         raw_size, mode = im.size, im.mode
         box = thumbnail_box(raw_size[0], raw_size[1], thumbnail_size)
         request_draft(im, box)
-        load_image(im)
+        load_image(im, max_decode_bytes)
         info = describe(im, raw_size, mode)
         thumbnail = render_thumbnail(im, box, info.orientation)
     return Analysed(sha256=digest, byte_size=len(data), info=info, thumbnail=thumbnail)
@@ -72,11 +78,15 @@ def _too_big(size: int, max_bytes: int) -> str:
 
 
 def analyse_file(
-    path: str, thumbnail_size: int, max_pixels: int, max_bytes: int
+    path: str,
+    thumbnail_size: int,
+    max_pixels: int,
+    max_bytes: int,
+    max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
 ) -> tuple[Analysed, bytes]:
     """Read ``path`` (refusing files over ``max_bytes``) and analyse it.
 
     Returns the analysis and the bytes, which the caller stores as the asset.
     """
     data = read_limited(path, max_bytes)
-    return analyse_image(data, thumbnail_size, max_pixels), data
+    return analyse_image(data, thumbnail_size, max_pixels, max_decode_bytes), data

@@ -21,10 +21,15 @@ from PIL import (
     WebPImagePlugin,
 )
 
-from customlabels.imaging.orientation import normalise_orientation, upright_size
+from customlabels.imaging.decode_budget import DEFAULT_MAX_DECODE_BYTES, check_decode_budget
 
-ERROR_INVALID_IMAGE = "ERROR_INVALID_IMAGE"
-ERROR_INVALID_IMAGE_DIMENSION = "ERROR_INVALID_IMAGE_DIMENSION"
+# Re-exported: callers have always imported the error and its codes from here.
+from customlabels.imaging.errors import ERROR_INVALID_IMAGE as ERROR_INVALID_IMAGE
+from customlabels.imaging.errors import (
+    ERROR_INVALID_IMAGE_DIMENSION as ERROR_INVALID_IMAGE_DIMENSION,
+)
+from customlabels.imaging.errors import InvalidImage as InvalidImage
+from customlabels.imaging.orientation import normalise_orientation, upright_size
 
 # Pillow's format names that we accept, mapped to the name we report. MPO is the multi-picture
 # JPEG many phones write; its first picture is an ordinary JPEG.
@@ -51,20 +56,6 @@ _PLUGINS = (
     TiffImagePlugin,
 )
 _PLUGIN_ORDER = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
-
-
-class InvalidImage(ValueError):
-    """Bytes that are not an image we can use; ``code`` is the hosted service's error code."""
-
-    def __init__(self, message: str, code: str = ERROR_INVALID_IMAGE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    def __reduce__(self) -> tuple[type[InvalidImage], tuple[str, str]]:
-        # Keep ``code`` when the error crosses a ProcessPoolExecutor boundary; the default
-        # pickling would rebuild the exception from ``args`` alone.
-        return type(self), (self.message, self.code)
 
 
 @dataclass(frozen=True)
@@ -159,11 +150,14 @@ def open_image(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
     return im
 
 
-def load_image(im: ImageFile.ImageFile) -> None:
+def load_image(im: ImageFile.ImageFile, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES) -> None:
     """Decode the pixels (honouring any ``draft`` request), turning failures into InvalidImage.
 
-    This is what catches truncated and corrupt files, which a header read cannot see.
+    This is what catches truncated and corrupt files, which a header read cannot see. Images
+    whose decode would take more than ``max_decode_bytes`` are refused before decoding
+    (checked here, after any ``draft``, as this is the one place pixels are decoded).
     """
+    check_decode_budget(im, max_decode_bytes)
     # Relies on Pillow's default ImageFile.LOAD_TRUNCATED_IMAGES = False: nothing in this
     # package sets it, and code that does would make truncated files pass silently.
     # No warnings.catch_warnings() here: it mutates process-wide state and is not thread-safe.
@@ -222,7 +216,9 @@ def describe(im: ImageFile.ImageFile, raw_size: tuple[int, int], mode: str) -> I
     )
 
 
-def probe_image(data: bytes, max_pixels: int) -> ImageInfo:
+def probe_image(
+    data: bytes, max_pixels: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
+) -> ImageInfo:
     """Describe an image and verify that it decodes.
 
     JPEGs are decoded at 1/8 scale: that still reads every byte of the compressed data, so
@@ -233,5 +229,5 @@ def probe_image(data: bytes, max_pixels: int) -> ImageInfo:
         raw_size, mode = im.size, im.mode
         if im.format in ("JPEG", "MPO"):
             im.draft(None, (1, 1))
-        load_image(im)
+        load_image(im, max_decode_bytes)
         return describe(im, raw_size, mode)

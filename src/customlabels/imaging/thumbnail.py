@@ -6,6 +6,7 @@ import io
 
 from PIL import Image, ImageFile
 
+from customlabels.imaging.decode_budget import DEFAULT_MAX_DECODE_BYTES
 from customlabels.imaging.pixels import apply_orientation, to_exportable, to_rgb
 from customlabels.imaging.probe import load_image, open_image, read_orientation
 
@@ -55,7 +56,12 @@ def render_thumbnail(im: Image.Image, box: tuple[int, int], orientation: int) ->
     return out.getvalue()
 
 
-def make_thumbnail(data: bytes, size: int = 256, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
+def make_thumbnail(
+    data: bytes,
+    size: int = 256,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
+) -> bytes:
     """An upright JPEG whose long side is ``size`` (or the image's own, if smaller).
 
     Raises :class:`~customlabels.imaging.probe.InvalidImage` for unusable bytes.
@@ -64,11 +70,13 @@ def make_thumbnail(data: bytes, size: int = 256, max_pixels: int = DEFAULT_MAX_P
     with im:
         box = thumbnail_box(im.width, im.height, size)
         request_draft(im, box)
-        load_image(im)
+        load_image(im, max_decode_bytes)
         return render_thumbnail(im, box, read_orientation(im))
 
 
-def upright_image(data: bytes, max_pixels: int) -> tuple[bytes, str]:
+def upright_image(
+    data: bytes, max_pixels: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
+) -> tuple[bytes, str]:
     """Full-resolution upright image bytes for exports, and their extension.
 
     JPEG and PNG files that need no turning are returned unchanged (byte for byte). Anything
@@ -78,7 +86,7 @@ def upright_image(data: bytes, max_pixels: int) -> tuple[bytes, str]:
     """
     im = open_image(data, max_pixels)
     with im:
-        load_image(im)
+        load_image(im, max_decode_bytes)
         orientation = read_orientation(im)
         is_jpeg = im.format in ("JPEG", "MPO")
         extension = ".jpg" if is_jpeg else ".png"
@@ -94,11 +102,13 @@ def upright_image(data: bytes, max_pixels: int) -> tuple[bytes, str]:
         return out.getvalue(), extension
 
 
-def decode_upright(data: bytes, max_pixels: int) -> Image.Image:
+def decode_upright(
+    data: bytes, max_pixels: int, max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES
+) -> Image.Image:
     """Decode at full resolution to an upright 8-bit RGB image (for training and detection)."""
     im = open_image(data, max_pixels)
     with im:
-        load_image(im)
+        load_image(im, max_decode_bytes)
         orientation = read_orientation(im)
         rgb = to_rgb(im)
         upright = apply_orientation(rgb, orientation)

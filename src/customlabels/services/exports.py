@@ -56,10 +56,10 @@ def _item(ctx: Context, view: EntryView) -> ExportItem:
     stem = Path(view.source_ref.rsplit("/", 1)[-1]).stem or "image"
     # upright_image keeps JPEGs as JPEG and writes everything else as PNG.
     ext = ".jpg" if asset.image_format == "JPEG" else ".png"
-    max_pixels = ctx.settings.max_image_pixels
+    max_pixels, max_decode = ctx.settings.max_image_pixels, ctx.settings.max_decode_bytes
 
     def read_upright() -> bytes:
-        return upright_image(read_original(ctx, sha), max_pixels)[0]
+        return upright_image(read_original(ctx, sha), max_pixels, max_decode)[0]
 
     return ExportItem(
         entry_id=view.id,

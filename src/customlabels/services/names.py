@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from customlabels.errors import InvalidInput
+from customlabels.formats.label_names import label_name_problem
 
 PROJECT_NAME = re.compile(r"[a-zA-Z0-9_.-]{1,255}")
 DATASET_TYPES = ("TRAIN", "TEST")
@@ -26,10 +27,12 @@ def dataset_type(value: str) -> str:
 
 
 def check_label_name(name: str) -> str:
+    """``name`` when it may be a label name; InvalidInput naming what is wrong otherwise."""
     if not isinstance(name, str) or not 1 <= len(name) <= 255:
         raise InvalidInput("a label name must have 1 to 255 characters")
-    if "\x00" in name:
-        raise InvalidInput("a label name must not contain NUL characters")
+    problem = label_name_problem(name)
+    if problem is not None:
+        raise InvalidInput(f"{problem}: {name!r}", {"name": name})
     return name
 
 

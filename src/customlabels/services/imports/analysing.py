@@ -17,7 +17,11 @@ from customlabels.imaging import InvalidImage
 from customlabels.services.context import Context
 from customlabels.services.imports import analysis_tasks
 from customlabels.services.imports.analysis_pool import process_pool
-from customlabels.services.imports.analysis_tasks import PROCESS_CHUNK, PortableFetch
+from customlabels.services.imports.analysis_tasks import (
+    PROCESS_CHUNK,
+    PortableFetch,
+    analysis_args,
+)
 from customlabels.services.imports.candidates import Candidate, portable
 from customlabels.storage.local import LocalBlobStore
 
@@ -80,7 +84,7 @@ class Analyses:
         """Send local files and portable fetches to the process pool in chunks; returns the
         other candidates."""
         settings = self.ctx.settings
-        args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
+        args = analysis_args(settings)
         pool = process_pool(max(1, settings.import_workers))
         root = str(self.ctx.blobs.root) if isinstance(self.ctx.blobs, LocalBlobStore) else None
         files = [c for c in todo if c.path and c.fetch is None and c.data is None]
@@ -118,7 +122,7 @@ class Analyses:
 
     def _start_one(self, cand: Candidate) -> None:
         settings = self.ctx.settings
-        args = (settings.thumbnail_size, settings.max_image_pixels, settings.max_image_bytes)
+        args = analysis_args(settings)
         if self._executor is None:
             # Threads for small imports, uploads and downloads (no process start, no copy of
             # the bytes); local files of a big import go to processes (_start_chunks).

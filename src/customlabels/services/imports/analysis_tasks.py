@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from customlabels.config import Settings
 from customlabels.imaging import InvalidImage, analyse_file, analyse_image
 from customlabels.services.imports.source_files import UnresolvableSource
 from customlabels.storage.local import LocalBlobStore
@@ -38,9 +39,19 @@ class PortableFetch(ABC):
         """The object's bytes; UnresolvableSource (with the entry's error) when it can't."""
 
 
-def analyse_path(path: str, size: int, max_pixels: int, max_bytes: int) -> Any:
+def analysis_args(settings: Settings) -> tuple[int, int, int, int]:
+    """The limits every analysis below takes after its input, in their order."""
+    return (
+        settings.thumbnail_size,
+        settings.max_image_pixels,
+        settings.max_image_bytes,
+        settings.max_decode_bytes,
+    )
+
+
+def analyse_path(path: str, size: int, max_pixels: int, max_bytes: int, max_decode: int) -> Any:
     try:
-        return analyse_file(path, size, max_pixels, max_bytes)
+        return analyse_file(path, size, max_pixels, max_bytes, max_decode)
     except InvalidImage as exc:
         return exc
     except OSError as exc:
@@ -54,10 +65,10 @@ def _worker_store(root: str) -> LocalBlobStore:
 
 
 def _analyse_and_store(
-    path: str, store_root: str, size: int, max_pixels: int, max_bytes: int
+    path: str, store_root: str, size: int, max_pixels: int, max_bytes: int, max_decode: int
 ) -> Any:
     """In a worker process: analyse a file and write its bytes to the local store there."""
-    outcome = analyse_path(path, size, max_pixels, max_bytes)
+    outcome = analyse_path(path, size, max_pixels, max_bytes, max_decode)
     if isinstance(outcome, tuple) and len(outcome) == 2 and isinstance(outcome[1], bytes):
         analysed, data = outcome
         _worker_store(store_root).put(asset_key(analysed.sha256), data)
@@ -66,12 +77,20 @@ def _analyse_and_store(
 
 
 def analyse_chunk(
-    paths: list[str], store_root: str | None, size: int, max_pixels: int, max_bytes: int
+    paths: list[str],
+    store_root: str | None,
+    size: int,
+    max_pixels: int,
+    max_bytes: int,
+    max_decode: int,
 ) -> list[Any]:
     """In a worker process: analyse several files (and store them when the store is local)."""
     if store_root is None:
-        return [analyse_path(path, size, max_pixels, max_bytes) for path in paths]
-    return [_analyse_and_store(path, store_root, size, max_pixels, max_bytes) for path in paths]
+        return [analyse_path(path, size, max_pixels, max_bytes, max_decode) for path in paths]
+    return [
+        _analyse_and_store(path, store_root, size, max_pixels, max_bytes, max_decode)
+        for path in paths
+    ]
 
 
 def fetch_chunk(
@@ -80,13 +99,14 @@ def fetch_chunk(
     size: int,
     max_pixels: int,
     max_bytes: int,
+    max_decode: int,
 ) -> list[Any]:
     """In a worker process: download several objects (on a few threads, as downloads wait on
     the network), analyse each as it arrives, and store it when the store is local."""
     outcomes = []
     for outcome in _download_threads().map(_try_fetch, fetches):
         if isinstance(outcome, bytes):
-            outcome = analyse_bytes(outcome, size, max_pixels, max_bytes)
+            outcome = analyse_bytes(outcome, size, max_pixels, max_bytes, max_decode)
             if store_root is not None and isinstance(outcome, tuple):
                 analysed, data = outcome
                 if isinstance(data, bytes):
@@ -118,13 +138,13 @@ def fetch_and_analyse(fetch: Callable[[], bytes], cpu: threading.Semaphore, *arg
         return analyse_bytes(data, *args)
 
 
-def analyse_bytes(data: bytes, size: int, max_pixels: int, max_bytes: int) -> Any:
+def analyse_bytes(data: bytes, size: int, max_pixels: int, max_bytes: int, max_decode: int) -> Any:
     if len(data) > max_bytes:
         return (
             "ERROR_INVALID_IMAGE",
             f"image of {len(data)} bytes exceeds the limit of {max_bytes}",
         )
     try:
-        return analyse_image(data, size, max_pixels), data
+        return analyse_image(data, size, max_pixels, max_decode), data
     except InvalidImage as exc:
         return exc

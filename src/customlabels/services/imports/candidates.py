@@ -59,6 +59,9 @@ class Candidate:
     # Where this candidate's outcome sits in the list its ``future`` gives, when it was
     # analysed in a chunk of files (process pool); None: the future gives the outcome itself.
     chunk_index: int | None = None
+    # Its bytes were refused before the import (an upload over max_image_bytes, dropped as
+    # it arrived): its record carries the error, and there is nothing to find or read.
+    no_image: bool = False
 
     def add_issue(self, code: str, message: str, severity: str = "ERROR") -> None:
         self.record.issues.append(EntryIssue(code, message, severity))  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from customlabels.formats.label_names import screen_label_names
 from customlabels.formats.records import ImportRecord
 from customlabels.services.context import Context
 from customlabels.services.imports.analysing import Analyses
@@ -89,12 +90,15 @@ class Ingestor:
         """Steps 1 and 2: find each image, reuse known assets, start analysing the rest."""
         kept = drop_repeats(batch, self._seen, self.progress)
         for cand in kept:
+            screen_label_names(cand.record)
             self._locator.locate(cand)
         self._locator.reuse_known(kept)
         todo = [
             cand
             for cand in kept
-            if cand.asset is None and (cand.path or cand.data is not None or cand.fetch is not None)
+            if cand.asset is None
+            and not cand.no_image
+            and (cand.path or cand.data is not None or cand.fetch is not None)
         ]
         self._analyses.start(todo)
         return kept

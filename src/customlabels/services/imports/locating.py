@@ -76,7 +76,7 @@ class Locator:
             if cand.fetch is not None and cand.fingerprint:
                 cand.asset = self.by_fingerprint.get(cand.fingerprint)
             return
-        if cand.asset is not None or cand.data is not None:
+        if cand.asset is not None or cand.data is not None or cand.no_image:
             return
         if record.issues and any(i.code in NO_IMAGE_CODES for i in record.issues):
             return

@@ -12,7 +12,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from customlabels.errors import DatasetNotFound, InvalidInput
-from customlabels.formats.records import ImportRecord
+from customlabels.formats.records import EntryIssue, ImportRecord
+from customlabels.imaging import ERROR_INVALID_IMAGE
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset, set_status
 from customlabels.services.imports.candidates import Candidate
@@ -27,6 +28,9 @@ UPLOAD_SCHEME = "upload://"
 class UploadedFile:
     relative_path: str
     data: bytes
+    # Why the file was not kept (its bytes dropped as they arrived, e.g. over
+    # max_image_bytes): it becomes an entry carrying this error, as a bad file does.
+    refused: str | None = None
 
 
 def _clean_path(path: str) -> str:
@@ -72,11 +76,12 @@ def upload_files(
         for label in labels:
             check_label_name(label)
         ref = UPLOAD_SCHEME + (f"{prefix.strip('/')}/" if prefix.strip("/") else "") + path
-        candidates.append(
-            Candidate(
-                ImportRecord(source_ref=ref, labels=labels, line_number=number), data=upload.data
-            )
-        )
+        record = ImportRecord(source_ref=ref, labels=labels, line_number=number)
+        if upload.refused is not None:
+            record.issues.append(EntryIssue(ERROR_INVALID_IMAGE, upload.refused))
+            candidates.append(Candidate(record, no_image=True))
+        else:
+            candidates.append(Candidate(record, data=upload.data))
     with ctx.db.write() as session:
         try:
             dataset = get_dataset(session, project, type_name)

@@ -1,7 +1,8 @@
 """Checking an image sent for detection, with the hosted service's error names.
 
 A non-image or a truncated file is InvalidImageFormat; a decompression bomb, a file over
-the byte limit or a side over ``detect_max_image_side`` is ImageTooLarge; a side under
+the byte limit, a side over ``detect_max_image_side`` or a decode over ``max_decode_bytes``
+is ImageTooLarge; a side under
 ``detect_min_image_side`` (a 1x1 image) is InvalidImageFormat. Nothing is decoded before
 its header has passed these checks.
 """
@@ -50,6 +51,6 @@ def image_for_detection(data: bytes, settings: Settings) -> Image.Image:
             f"{settings.detect_min_image_side} are needed"
         )
     try:
-        return decode_upright(data, settings.max_image_pixels)
+        return decode_upright(data, settings.max_image_pixels, settings.max_decode_bytes)
     except InvalidImage as exc:
         raise _refused(exc) from None

@@ -29,7 +29,7 @@ def _fetch(ctx: Context, root: Path, sha256: str) -> tuple[Path, str | None]:
         if path.exists():
             return path, None
         data = ctx.blobs.get(asset_key(sha256))
-        probe_image(data, ctx.settings.max_image_pixels)
+        probe_image(data, ctx.settings.max_image_pixels, ctx.settings.max_decode_bytes)
     except KeyError:
         return path, "its image is missing from the image store"
     except InvalidImage as exc:

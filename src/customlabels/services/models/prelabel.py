@@ -100,8 +100,10 @@ def _images(ctx: Context, entry_ids: list[int]) -> tuple[list[Any], list[int]]:
     images, kept = [], []
     for entry_id, sha256 in rows:
         try:
+            data = ctx.blobs.get(asset_key(sha256))
+            settings = ctx.settings
             images.append(
-                decode_upright(ctx.blobs.get(asset_key(sha256)), ctx.settings.max_image_pixels)
+                decode_upright(data, settings.max_image_pixels, settings.max_decode_bytes)
             )
         except (KeyError, InvalidImage):
             continue  # an entry whose image went bad stays unlabelled; the job counts it
