@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from customlabels.cli.common import DatabaseUrl, DataDir, open_ctx, settings_for
+from customlabels.cli.redact import mask_url
 from customlabels.config import Settings
 from customlabels.db.engine import check_reachable, make_engine
 from customlabels.db.migrate import upgrade
@@ -114,16 +115,10 @@ def settings_command(data_dir: DataDir = None, database_url: DatabaseUrl = None)
     current = settings_for(data_dir, database_url)
     for name, field in Settings.model_fields.items():
         value = getattr(current, name)
-        if name in ("database_url", "redis_url") and value and "@" in str(value):
-            value = _mask_url(str(value))
+        if isinstance(value, str):
+            value = mask_url(value)  # any setting may be a URL carrying credentials
         typer.echo(
             f"CUSTOMLABELS_{name.upper()}={value if value is not None else ''}"
             f"\t# {field.description}"
         )
 
-
-def _mask_url(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"
