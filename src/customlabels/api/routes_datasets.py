@@ -20,7 +20,7 @@ from customlabels.api.schemas import (
 )
 from customlabels.errors import InvalidInput
 from customlabels.services import datasets, exports, labels, split
-from customlabels.services.imports import s3_sync, uploads
+from customlabels.services.imports import s3_sync, upload_sessions, uploads
 from customlabels.services.imports.start import (
     save_changes,
     start_dataset_create,
@@ -105,6 +105,13 @@ def upload(
     ] = None,
     folder_labels: Annotated[bool, Form()] = False,
     folder_depth: Annotated[int, Form(ge=1)] = 1,
+    session: Annotated[
+        int | None,
+        Form(
+            description="The upload session (job id) these files belong to; none: this "
+            "request is a whole upload, finished when it returns."
+        ),
+    ] = None,
 ) -> UploadPublic:
     """Upload images (many per request); the dataset is created when missing."""
     if paths and len(paths) != len(files):
@@ -117,9 +124,28 @@ def upload(
         for i, f in enumerate(files)
     ]
     outcome = uploads.upload_files(
-        ctx, project, dataset_type, items, folder_labels=folder_labels, folder_depth=folder_depth
+        ctx,
+        project,
+        dataset_type,
+        items,
+        folder_labels=folder_labels,
+        folder_depth=folder_depth,
+        session_id=session,
     )
     return UploadPublic(job=JobPublic.of(outcome["job"]), skipped=outcome["skipped"])
+
+
+@router.post(DATASET + "/upload-sessions", response_model=JobPublic, status_code=201)
+def open_upload_session(project: str, dataset_type: str, ctx: Ctx) -> JobPublic:
+    """Open an upload of many requests (the dataset is created when missing): send files
+    with its job id as ``session``, then finish it; the dataset is complete only then."""
+    return JobPublic.of(upload_sessions.open_session(ctx, project, dataset_type))
+
+
+@router.post(DATASET + "/upload-sessions/{session}/finish", response_model=JobPublic)
+def finish_upload_session(project: str, dataset_type: str, session: int, ctx: Ctx) -> JobPublic:
+    """Every file was sent: the upload succeeds and the dataset says it is complete."""
+    return JobPublic.of(upload_sessions.finish_session(ctx, project, dataset_type, session))
 
 
 @router.post("/projects/{project}/distribute", response_model=JobPublic, status_code=202)

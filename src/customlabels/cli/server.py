@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from customlabels.db.engine import check_reachable, make_engine
 from customlabels.db.migrate import upgrade
 from customlabels.services.context import Context
 from customlabels.services.runner import run_job
+
+if TYPE_CHECKING:
+    from customlabels.jobs.queue import JobQueue
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -52,21 +55,26 @@ def serve(
         from customlabels.demo import ensure_demo_project
 
         ensure_demo_project(ctx)
+    # Every server recovers: it may be the one that was killed mid-upload, with no worker.
+    stop = threading.Event()
+    _recover(ctx, queue, stop)
     if embedded_worker:
-        _reap(ctx)
         queue.start_consumer(_handler(ctx), workers=workers)
     typer.echo(f"customlabels on http://{host}:{port} (API docs at /docs)")
     try:
         uvicorn.run(create_app(ctx, queue), host=host, port=port, log_level="info")
     finally:
+        stop.set()
         queue.stop_consumer()
         ctx.close()
 
 
-def _reap(ctx: Context) -> None:
-    """Fail the trainings a killed worker left in progress, as this one takes over."""
+def _recover(ctx: Context, queue: JobQueue, stop: threading.Event) -> None:
+    """Resume or fail the jobs a dead process left RUNNING, now and while this one runs."""
+    from customlabels.services.job_recovery import recover_now_and_then
     from customlabels.services.models.versions import reap_interrupted_trainings
 
+    recover_now_and_then(ctx, queue.enqueue_job, queue.queued_ids, stop)
     reap_interrupted_trainings(ctx)
 
 
@@ -91,7 +99,7 @@ def worker(
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    _reap(ctx)
+    _recover(ctx, queue, stop)
     queue.start_consumer(_handler(ctx), workers=workers, lanes=lanes)
     typer.echo(f"worker started for {', '.join(lanes)} jobs; waiting for jobs")
     stop.wait()
@@ -121,4 +129,3 @@ def settings_command(data_dir: DataDir = None, database_url: DatabaseUrl = None)
             f"CUSTOMLABELS_{name.upper()}={value if value is not None else ''}"
             f"\t# {field.description}"
         )
-
