@@ -36,6 +36,18 @@ class Settings(BaseSettings):
         description="Name of the job queue; deployments that share one Redis need different "
         "names, or one's workers would run the other's job ids against the wrong database.",
     )
+    job_lease_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds a running job's lease lasts; its worker renews it every quarter "
+        "of that, and a job whose lease ran out is taken as dead (resumed or failed).",
+    )
+    upload_idle_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Seconds an upload session stays open without a request; then it fails "
+        "and its dataset says the upload was not finished.",
+    )
     max_image_bytes: int = Field(
         default=64 * 1024 * 1024,
         description="Largest image file accepted, in bytes.",

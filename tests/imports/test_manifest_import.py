@@ -251,6 +251,22 @@ def test_an_unparseable_line_keeps_its_text_so_the_user_can_fix_it(ctx, tmp_path
     assert codes(entry) == {"ERROR_INVALID_JSON_LINE"}
 
 
+def test_bad_lines_of_two_imports_at_the_same_line_number_are_both_kept(ctx, tmp_path):
+    root = tmp_path / "root"
+    save(root / BUCKET / "images" / "IMG_1186.png", png((640, 480)))
+    good = DETECTION
+    first = write_lines(tmp_path / "first.manifest", [good, "{first oops"])
+    second = write_lines(tmp_path / "second.manifest", [good, "{second oops"])
+    create(ctx, {"kind": "manifest", "path": str(first), "root": str(root)})
+    job = update(ctx, {"kind": "manifest", "path": str(second), "root": str(root)})
+    assert job.status == "SUCCEEDED", job.message
+    bad = all_entries(ctx, flt=EntryFilter(has_errors=True))
+    assert sorted(v.raw_line for v in bad) == ["{first oops", "{second oops"]
+    # Each name says which import and line it came from.
+    assert {v.source_ref for v in bad} == {"invalid-line:job-1:2", f"invalid-line:job-{job.id}:2"}
+    assert datasets.describe_dataset(ctx, "p", "train").stats.error_entries == 2
+
+
 def test_an_invalid_box_is_dropped_and_the_rest_of_the_line_kept(ctx, tmp_path):
     line = {
         "source-ref": f"s3://{BUCKET}/images/one-bad-box.png",

@@ -144,7 +144,7 @@ def test_an_upload_with_no_files_is_refused(pets):
 def test_an_upload_creates_the_dataset_and_records_a_finished_job(pets):
     outcome = uploads.upload_files(pets, "pets", "test", [UploadedFile("a.jpg", jpeg())])
     info = datasets.describe_dataset(pets, "pets", "test")
-    assert info.status == "UPDATE_COMPLETE"
+    assert info.status == "CREATE_COMPLETE"
     assert info.stats.total_entries == 1
     job = jobs.get_job(pets, outcome["job"].id)
     assert job.kind == "dataset.upload" and job.finished

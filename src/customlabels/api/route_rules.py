@@ -74,6 +74,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", D + "/updates"): EDIT,
     ("POST", D + "/sync"): EDIT,
     ("POST", D + "/uploads"): EDIT,
+    ("POST", D + "/upload-sessions"): EDIT,
+    ("POST", D + "/upload-sessions/{session}/finish"): EDIT,
     ("POST", D + "/exports"): EDIT,
     ("GET", D + "/entry-count"): READ,
     ("POST", D + "/bulk-changes"): ANNOTATE,

@@ -12,7 +12,7 @@ from customlabels.api.deps import Ctx
 from customlabels.api.schemas import JobPublic, UploadPublic
 from customlabels.api.upload_form import UploadForm, UploadLimits, read_upload_form
 from customlabels.errors import InvalidInput
-from customlabels.services.imports import uploads
+from customlabels.services.imports import upload_sessions, uploads
 
 router = APIRouter(tags=["datasets"])
 DATASET = "/projects/{project}/datasets/{dataset_type}"
@@ -42,6 +42,11 @@ _UPLOAD_BODY: dict[str, Any] = {
                         },
                         "folder_labels": {"type": "boolean", "default": False},
                         "folder_depth": {"type": "integer", "minimum": 1, "default": 1},
+                        "session": {
+                            "type": "integer",
+                            "description": "The upload session (job id) these files belong "
+                            "to; none: this request is a whole upload, finished when it returns.",
+                        },
                     },
                 }
             }
@@ -58,6 +63,14 @@ def _form_bool(value: str | None, name: str) -> bool:
     if value.lower() in ("false", "0", "no", "off", ""):
         return False
     raise InvalidInput(f"{name}: expected true or false, got {value!r}")
+
+
+def _form_session(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise InvalidInput(f"session: expected an upload session's job id, got {value!r}")
+    return int(value)
 
 
 def _form_depth(value: str | None) -> int:
@@ -111,6 +124,7 @@ async def upload(project: str, dataset_type: str, request: Request, ctx: Ctx) ->
         items = _uploaded(body, limits.max_file_bytes)
         folder_labels = _form_bool(_text(body.form.get("folder_labels")), "folder_labels")
         folder_depth = _form_depth(_text(body.form.get("folder_depth")))
+        session = _form_session(_text(body.form.get("session")))
         # The import writes to the database: off the event loop, as the sync routes run.
         outcome = await run_in_threadpool(
             uploads.upload_files,
@@ -120,6 +134,7 @@ async def upload(project: str, dataset_type: str, request: Request, ctx: Ctx) ->
             items,
             folder_labels=folder_labels,
             folder_depth=folder_depth,
+            session_id=session,
         )
     finally:
         await body.form.close()
@@ -130,3 +145,16 @@ def _text(value: str | StarletteUpload | None) -> str | None:
     if isinstance(value, StarletteUpload):
         raise InvalidInput("expected a text field, got a file")
     return value
+
+
+@router.post(DATASET + "/upload-sessions", response_model=JobPublic, status_code=201)
+def open_upload_session(project: str, dataset_type: str, ctx: Ctx) -> JobPublic:
+    """Open an upload of many requests (the dataset is created when missing): send files
+    with its job id as ``session``, then finish it; the dataset is complete only then."""
+    return JobPublic.of(upload_sessions.open_session(ctx, project, dataset_type))
+
+
+@router.post(DATASET + "/upload-sessions/{session}/finish", response_model=JobPublic)
+def finish_upload_session(project: str, dataset_type: str, session: int, ctx: Ctx) -> JobPublic:
+    """Every file was sent: the upload succeeds and the dataset says it is complete."""
+    return JobPublic.of(upload_sessions.finish_session(ctx, project, dataset_type, session))

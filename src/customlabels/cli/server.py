@@ -5,16 +5,20 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from customlabels.cli.common import DatabaseUrl, DataDir, open_ctx, settings_for
+from customlabels.cli.redact import MASK, mask_url
 from customlabels.config import Settings
 from customlabels.db.engine import check_reachable, make_engine
 from customlabels.db.migrate import upgrade
 from customlabels.services.context import Context
 from customlabels.services.runner import run_job
+
+if TYPE_CHECKING:
+    from customlabels.jobs.queue import JobQueue
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -51,13 +55,16 @@ def serve(
         from customlabels.demo import ensure_demo_project
 
         ensure_demo_project(ctx)
+    # Every server recovers: it may be the one that was killed mid-upload, with no worker.
+    stop = threading.Event()
+    _recover(ctx, queue, stop)
     if embedded_worker:
-        _reap(ctx)
         queue.start_consumer(_handler(ctx), workers=workers)
     _announce(ctx, host, port)
     try:
         uvicorn.run(create_app(ctx, queue), host=host, port=port, log_level="info")
     finally:
+        stop.set()
         queue.stop_consumer()
         ctx.close()
 
@@ -84,10 +91,12 @@ def _announce(ctx: Context, host: str, port: int) -> None:
         )
 
 
-def _reap(ctx: Context) -> None:
-    """Fail the trainings a killed worker left in progress, as this one takes over."""
+def _recover(ctx: Context, queue: JobQueue, stop: threading.Event) -> None:
+    """Resume or fail the jobs a dead process left RUNNING, now and while this one runs."""
+    from customlabels.services.job_recovery import recover_now_and_then
     from customlabels.services.models.versions import reap_interrupted_trainings
 
+    recover_now_and_then(ctx, queue.enqueue_job, queue.queued_ids, stop)
     reap_interrupted_trainings(ctx)
 
 
@@ -112,7 +121,7 @@ def worker(
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    _reap(ctx)
+    _recover(ctx, queue, stop)
     queue.start_consumer(_handler(ctx), workers=workers, lanes=lanes)
     typer.echo(f"worker started for {', '.join(lanes)} jobs; waiting for jobs")
     stop.wait()
@@ -131,21 +140,20 @@ def db_upgrade(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> No
     typer.echo("database is up to date")
 
 
+# Settings that are secrets through and through, never shown.
+WHOLLY_SECRET = ("secret_key", "admin_password")
+
+
 def settings_command(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """Print every setting with its current value (secrets masked) and description."""
     current = settings_for(data_dir, database_url)
     for name, field in Settings.model_fields.items():
         value = getattr(current, name)
-        if name in ("database_url", "redis_url") and value and "@" in str(value):
-            value = _mask_url(str(value))
+        if name in WHOLLY_SECRET and value:
+            value = MASK
+        elif isinstance(value, str):
+            value = mask_url(value)  # any setting may be a URL carrying credentials
         typer.echo(
             f"CUSTOMLABELS_{name.upper()}={value if value is not None else ''}"
             f"\t# {field.description}"
         )
-
-
-def _mask_url(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"

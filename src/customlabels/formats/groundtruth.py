@@ -139,8 +139,21 @@ def _keep(text: str) -> str:
     return text[:RAW_LINE_KEEP_CHARS]
 
 
+SYNTHETIC_REF_PREFIX = "invalid-line:"
+
+
 def _synthetic_ref(line_number: int) -> str:
-    return f"invalid-line:{line_number}"
+    return f"{SYNTHETIC_REF_PREFIX}{line_number}"
+
+
+def has_synthetic_ref(record: ImportRecord) -> bool:
+    """Whether ``record`` is a line that named no readable source-ref, so its source-ref was
+    made up from its line number (a relative path may look the same: the raw line tells)."""
+    return (
+        record.raw_line is not None
+        and record.line_number is not None
+        and record.source_ref == _synthetic_ref(record.line_number)
+    )
 
 
 def _invalid_line(

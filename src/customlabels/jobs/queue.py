@@ -72,6 +72,15 @@ class JobQueue:
         names = [lane] if lane else list(self._lanes)
         return sum(self._lanes[name].huey.pending_count() for name in names)
 
+    def queued_ids(self) -> set[int]:
+        """The job ids waiting in every lane (read whole: a recovery's rare look)."""
+        found: set[int] = set()
+        for lane in self._lanes.values():
+            for task in lane.huey.pending():
+                if task.args:
+                    found.add(int(task.args[0]))
+        return found
+
     def start_consumer(
         self,
         handler: Callable[[int], object],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Dataset, DatasetLabelStat, Label, utcnow
 from customlabels.errors import AlreadyExists, DatasetNotFound, ResourceInUse
 from customlabels.services.context import Context
+from customlabels.services.job_recovery import fail_dead_jobs
 from customlabels.services.jobs import active_jobs_of_project
 from customlabels.services.names import dataset_type
 from customlabels.services.projects import get_project
@@ -137,6 +138,7 @@ def set_status(
 def delete_dataset(ctx: Context, project_name: str, type_name: str) -> None:
     with ctx.db.write() as session:
         dataset = get_dataset(session, project_name, type_name)
+        fail_dead_jobs(ctx, session, dataset.project_id)  # a dead job blocks nothing
         running = [
             j
             for j in active_jobs_of_project(session, dataset.project_id)

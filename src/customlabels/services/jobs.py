@@ -1,14 +1,16 @@
 """Jobs: rows that record a long operation's status and progress.
 
 Running a job is ``services.runner``'s business; this module creates jobs, reads them and
-reports progress. A RUNNING job writes a heartbeat as it goes: one whose heartbeat is older
-than ``STALE_AFTER`` was killed and no longer blocks anything.
+reports progress. A RUNNING job holds a lease: its worker renews the heartbeat while it runs
+(``services.leases``), and holds a lock file on its machine; ``services.job_recovery``
+resumes or fails a job whose lease ran out or whose lock holder died.
 """
 
 from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Job, utcnow
 from customlabels.errors import JobNotFound
 from customlabels.services.context import Context
+from customlabels.services.sql_helpers import changed_rows
 
 try:
     import fcntl
@@ -154,13 +157,17 @@ class Progress:
             )
 
 
-def mark_running(ctx: Context, job_id: int) -> None:
+def mark_running(ctx: Context, job_id: int) -> bool:
+    """Claim a QUEUED job for this process; False when it is not QUEUED any more (a
+    recovery failed it, another worker took a second copy of its id, a user stopped it)."""
     with ctx.db.write() as session:
-        session.execute(
+        claimed = changed_rows(
+            session,
             update(Job)
-            .where(Job.id == job_id)
-            .values(status="RUNNING", started_at=utcnow(), heartbeat_at=utcnow())
+            .where(Job.id == job_id, Job.status == "QUEUED")
+            .values(status="RUNNING", started_at=utcnow(), heartbeat_at=utcnow()),
         )
+        return claimed > 0
 
 
 def mark_finished(
@@ -180,25 +187,32 @@ def mark_finished(
         )
 
 
-def _lock_path(ctx: Context, job_id: int) -> str:
-    return os.path.join(ctx.settings.data_dir, LOCKS_DIR, f"{job_id}.lock")
+def _lock_path(ctx: Context, job_id: int, holder: str | None = None) -> str:
+    name = f"{job_id}.lock" if holder is None else f"{job_id}.{holder}.lock"
+    return os.path.join(ctx.settings.data_dir, LOCKS_DIR, name)
 
 
 @contextmanager
-def running_lock(ctx: Context, job_id: int) -> Iterator[None]:
+def running_lock(ctx: Context, job_id: int, holder: str | None = None) -> Iterator[None]:
     """Hold an OS lock while this process runs ``job_id``; the kernel frees it if we die.
 
     Lets a RUNNING job whose runner was killed (SIGKILL, power loss of a laptop) be told
-    from a live one at once on this machine, instead of after ``STALE_AFTER``.
+    from a live one at once on this machine, instead of when its lease runs out. Several
+    holders of one job (the requests of an upload session) name themselves by ``holder``.
+    The file appears under its name already locked (locked under a temporary name, then
+    renamed), and is unlinked before it is unlocked: a lock file that can be locked and is
+    still linked was left by a dead process.
     """
     if fcntl is None:
         yield
         return
-    path = _lock_path(ctx, job_id)
+    path = _lock_path(ctx, job_id, holder)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.rename(temporary, path)
         try:
             yield
         finally:
@@ -207,38 +221,36 @@ def running_lock(ctx: Context, job_id: int) -> Iterator[None]:
         os.close(fd)
 
 
-def _runner_is_dead(ctx: Context, job_id: int) -> bool:
-    """True when the job's lock file is here and nobody holds it: its runner was killed."""
+def dead_lock_files(ctx: Context, job_id: int) -> list[str]:
+    """The lock files of ``job_id`` on this machine whose holder died (none: run elsewhere,
+    finished, or alive; the lease decides for other machines)."""
     if fcntl is None:
-        return False
+        return []
+    folder = os.path.join(ctx.settings.data_dir, LOCKS_DIR)
     try:
-        fd = os.open(_lock_path(ctx, job_id), os.O_RDWR)
-    except OSError:  # no lock here: run elsewhere, or finished; the heartbeat decides
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    prefix = f"{job_id}."
+    return [
+        path
+        for path in (os.path.join(folder, n) for n in names if n.startswith(prefix))
+        if path.endswith(".lock") and _is_dead(path)
+    ]
+
+
+def _is_dead(path: str) -> bool:
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:  # gone: its holder finished
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False  # held: the runner is alive
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
+    try:
+        # Unlinked while we waited to open it: its holder finished normally.
+        return os.fstat(fd).st_nlink > 0
     finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-
-
-def reap_killed_jobs(ctx: Context, session: Session, project_id: int) -> None:
-    """Mark FAILED the RUNNING jobs of a project whose runner on this machine was killed."""
-    running = session.scalars(
-        select(Job.id).where(Job.project_id == project_id, Job.status == "RUNNING")
-    ).all()
-    dead = [job_id for job_id in running if _runner_is_dead(ctx, job_id)]
-    if dead:
-        session.execute(
-            update(Job)
-            .where(Job.id.in_(dead), Job.status == "RUNNING")
-            .values(
-                status="FAILED",
-                message="interrupted: the process running this job was killed",
-                finished_at=utcnow(),
-            )
-        )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Dataset, Project
 from customlabels.errors import AlreadyExists, ProjectNotFound, ResourceInUse
 from customlabels.services.context import Context
+from customlabels.services.job_recovery import fail_dead_jobs
 from customlabels.services.jobs import active_jobs_of_project
 from customlabels.services.names import check_project_name
 
@@ -96,6 +97,7 @@ def delete_project(ctx: Context, name: str) -> None:
     """Delete a project with its datasets, entries and labels; refused while a job runs on it."""
     with ctx.db.write() as session:
         project = get_project(session, name)
+        fail_dead_jobs(ctx, session, project.id)  # a dead job blocks nothing
         running = active_jobs_of_project(session, project.id)
         if running:
             raise ResourceInUse(

@@ -21,6 +21,7 @@ from customlabels.services.jobs import (
     mark_running,
     running_lock,
 )
+from customlabels.services.leases import JobLease
 from customlabels.services.models.jobs import MODEL_JOBS
 from customlabels.services.split import distribute
 
@@ -39,9 +40,13 @@ def run_job(ctx: Context, job_id: int) -> JobInfo:
         kind, params, dataset_id = job.kind, dict(job.params), job.dataset_id
         project_name = session.scalar(select(Project.name).where(Project.id == job.project_id))
     # Held until the outcome is recorded: if this process is killed, the kernel frees it and
-    # a new run of the same import can start at once (see jobs.reap_killed_jobs).
+    # the job is taken over at once (see services.job_recovery); the lease tells the same
+    # to other machines.
     with running_lock(ctx, job_id):
-        return _run(ctx, job_id, kind, params, dataset_id, project_name)
+        if not mark_running(ctx, job_id):
+            return get_job(ctx, job_id)  # not QUEUED any more: failed, stopped or taken
+        with JobLease(ctx, job_id):
+            return _run(ctx, job_id, kind, params, dataset_id, project_name)
 
 
 def _run(
@@ -52,7 +57,6 @@ def _run(
     dataset_id: int | None,
     project_name: str | None,
 ) -> JobInfo:
-    mark_running(ctx, job_id)
     progress = Progress(ctx, job_id)
     try:
         result, message = _dispatch(ctx, kind, params, dataset_id, project_name, progress)

@@ -40,8 +40,10 @@ function chunk(files: PickedFile[], maxFiles: number, maxBytes: number): PickedF
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function send(url: string, part: PickedFile[], folderLabels: boolean): Promise<void> {
+async function send(url: string, part: PickedFile[], folderLabels: boolean, session: number): Promise<void> {
   const form = new FormData();
+  // Every request belongs to one session: the dataset is complete only when it is finished.
+  form.append("session", String(session));
   for (const f of part) {
     form.append("files", f.file, f.file.name);
     form.append("paths", f.path);
@@ -59,7 +61,11 @@ async function send(url: string, part: PickedFile[], folderLabels: boolean): Pro
 /** Uploads every file; resolves with the final progress (failedFiles > 0 when some gave up). */
 export async function uploadFiles(opts: UploadOptions): Promise<UploadProgress> {
   const { files, folderLabels, onProgress } = opts;
-  const url = `${API}${datasetPath(opts.project, opts.type)}/uploads`;
+  const base = `${API}${datasetPath(opts.project, opts.type)}`;
+  const url = `${base}/uploads`;
+  const opened = await fetch(`${base}/upload-sessions`, { method: "POST", headers: csrfHeaders("POST") });
+  if (!opened.ok) throw new Error(`${opened.status}: ${(await opened.text()).slice(0, 200)}`);
+  const session = (await opened.json()).id as number;
   const chunks = chunk(files, opts.chunkFiles ?? 16, opts.chunkBytes ?? 24 * 1024 * 1024);
   const progress: UploadProgress = { sentFiles: 0, totalFiles: files.length, failedFiles: 0, retries: 0 };
   onProgress({ ...progress });
@@ -70,7 +76,7 @@ export async function uploadFiles(opts: UploadOptions): Promise<UploadProgress> 
       const attempts = opts.attempts ?? 4;
       for (let attempt = 1; ; attempt++) {
         try {
-          await send(url, part, folderLabels);
+          await send(url, part, folderLabels, session);
           progress.sentFiles += part.length;
           break;
         } catch {
@@ -86,5 +92,7 @@ export async function uploadFiles(opts: UploadOptions): Promise<UploadProgress> 
     }
   };
   await Promise.all(Array.from({ length: opts.parallel ?? 3 }, worker));
+  const finished = await fetch(`${base}/upload-sessions/${session}/finish`, { method: "POST", headers: csrfHeaders("POST") });
+  if (!finished.ok) throw new Error(`${finished.status}: ${(await finished.text()).slice(0, 200)}`);
   return progress;
 }

@@ -13,9 +13,11 @@ The steps live in modules of their own, in the order a batch meets them:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from customlabels.formats.groundtruth import SYNTHETIC_REF_PREFIX, has_synthetic_ref
 from customlabels.formats.label_names import screen_label_names
 from customlabels.formats.records import ImportRecord
 from customlabels.services.context import Context
@@ -58,6 +60,15 @@ class Ingestor:
         self._storer = AssetStorer(ctx, self._locator.by_fingerprint)
         self._writer = EntryWriter(dataset_id, project_id, self.summary)
         self._batch_size = BATCH
+        self._import_tag = (
+            f"job-{progress.job_id}" if progress is not None else f"import-{uuid.uuid4().hex[:12]}"
+        )
+
+    def _unparseable_ref(self, line_number: int) -> str:
+        """The source-ref of an unreadable line: unique to this import, so a later import's
+        bad line of the same number never replaces this one's; the same for a resumed run
+        of the job, which replaces its own lines instead of doubling them."""
+        return f"{SYNTHETIC_REF_PREFIX}{self._import_tag}:{line_number}"
 
     @property
     def downloads_started(self) -> int:
@@ -88,6 +99,9 @@ class Ingestor:
 
     def _prepare(self, batch: list[Candidate]) -> list[Candidate]:
         """Steps 1 and 2: find each image, reuse known assets, start analysing the rest."""
+        for cand in batch:
+            if has_synthetic_ref(cand.record):
+                cand.record.source_ref = self._unparseable_ref(cand.record.line_number or 0)
         kept = drop_repeats(batch, self._seen, self.progress)
         for cand in kept:
             screen_label_names(cand.record)

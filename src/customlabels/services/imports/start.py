@@ -17,7 +17,8 @@ from customlabels.errors import AlreadyExists, ResourceInUse
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset
 from customlabels.services.imports.sources import check_source
-from customlabels.services.jobs import active_jobs_of_project, create_job, reap_killed_jobs
+from customlabels.services.job_recovery import fail_dead_jobs
+from customlabels.services.jobs import active_jobs_of_project, create_job
 
 
 def start_dataset_create(ctx: Context, project: str, type_name: str, source: dict[str, Any]) -> int:
@@ -58,7 +59,7 @@ def _resumable(ctx: Context, session: Session, project: str, type_name: str) -> 
     dataset = get_dataset(session, project, type_name)
     if dataset.status not in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
         return None
-    reap_killed_jobs(ctx, session, dataset.project_id)
+    fail_dead_jobs(ctx, session, dataset.project_id)
     live = [
         j for j in active_jobs_of_project(session, dataset.project_id) if j.dataset_id == dataset.id
     ]
@@ -72,7 +73,7 @@ def start_dataset_update(ctx: Context, project: str, type_name: str, source: dic
     source = check_source(source)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
-        reap_killed_jobs(ctx, session, dataset.project_id)
+        fail_dead_jobs(ctx, session, dataset.project_id)
         live = [
             j
             for j in active_jobs_of_project(session, dataset.project_id)

@@ -2,7 +2,9 @@
 
 The client may send each file's relative path (a browser's folder upload gives it), so
 folder labels work for uploads as for folders: the label is the first folder of the path.
-An upload request is recorded as a job, finished when the request returns.
+An upload is recorded as a job across its requests (``upload_sessions``): the dataset is
+complete when the client finishes it, or, for a request sent with no session, when that
+request returns.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from customlabels.errors import DatasetNotFound, InvalidInput
+from customlabels.errors import InvalidInput
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.imaging import ERROR_INVALID_IMAGE
 from customlabels.services.context import Context
-from customlabels.services.datasets import get_dataset, insert_dataset, set_status
+from customlabels.services.imports import upload_sessions
 from customlabels.services.imports.candidates import Candidate
-from customlabels.services.imports.ingest import Ingestor
-from customlabels.services.jobs import Progress, create_job, get_job, mark_finished, mark_running
+from customlabels.services.jobs import get_job
 from customlabels.services.names import check_label_name
 
 UPLOAD_SCHEME = "upload://"
@@ -59,8 +60,10 @@ def upload_files(
     folder_labels: bool = False,
     folder_depth: int = 1,
     prefix: str = "",
+    session_id: int | None = None,
 ) -> dict[str, Any]:
-    """Store uploaded images as entries (created when the dataset is missing)."""
+    """Store uploaded images as entries: in the open upload session ``session_id``, or in
+    a session of this request alone (the dataset is created when missing)."""
     if not files:
         raise InvalidInput("no files in the upload")
     # Check every path before anything is written: a refused upload leaves no dataset
@@ -82,38 +85,19 @@ def upload_files(
             candidates.append(Candidate(record, no_image=True))
         else:
             candidates.append(Candidate(record, data=upload.data))
-    with ctx.db.write() as session:
-        try:
-            dataset = get_dataset(session, project, type_name)
-        except DatasetNotFound:
-            dataset = insert_dataset(
-                session, project, type_name, status="CREATE_COMPLETE", source={"kind": "upload"}
-            )
-        job = create_job(
-            session,
-            "dataset.upload",
-            {"files": len(files)},
-            project_id=dataset.project_id,
-            dataset_id=dataset.id,
-        )
-        dataset_id, project_id, job_id = dataset.id, dataset.project_id, job.id
-    mark_running(ctx, job_id)
-    progress = Progress(ctx, job_id)
-    progress.set_total(len(files))
+    if session_id is not None:
+        summary = upload_sessions.add_files(ctx, project, type_name, session_id, candidates)
+        job = get_job(ctx, session_id)
+        return {"job": job, "skipped": skipped, "summary": summary.as_dict()}
+    # No session: this request is one, opened and finished here.
+    opened = upload_sessions.open_session(ctx, project, type_name)
     try:
-        summary = Ingestor(ctx, dataset_id, project_id, progress).run(candidates)
+        upload_sessions.add_files(ctx, project, type_name, opened.id, candidates)
     except Exception as exc:
-        # Record the failure so the job does not look RUNNING (and block deletes) for minutes.
-        mark_finished(ctx, job_id, ok=False, message=str(exc) or type(exc).__name__)
+        # Record the failure so the job does not look RUNNING (and block deletes).
+        upload_sessions.fail_session(ctx, opened.id, str(exc) or type(exc).__name__)
         raise
-    progress.flush()
-    message = f"uploaded {summary.entries} files, {summary.with_errors} with errors"
-    mark_finished(
-        ctx,
-        job_id,
-        ok=True,
-        message=message,
-        result={**summary.as_dict(), "skipped_files": skipped},
+    job = upload_sessions.finish_session(
+        ctx, project, type_name, opened.id, {"skipped_files": skipped}
     )
-    set_status(ctx, dataset_id, "UPDATE_COMPLETE", message)
-    return {"job": get_job(ctx, job_id), "skipped": skipped}
+    return {"job": job, "skipped": skipped}

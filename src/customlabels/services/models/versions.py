@@ -12,7 +12,7 @@ progress (a killed worker's training is failed first, see ``reap_interrupted_tra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -29,7 +29,8 @@ from customlabels.errors import (
 )
 from customlabels.services.arns import version_arn
 from customlabels.services.context import Context
-from customlabels.services.jobs import create_job, reap_killed_jobs
+from customlabels.services.job_recovery import fail_dead_jobs
+from customlabels.services.jobs import create_job
 from customlabels.services.models import rules, snapshots
 from customlabels.services.names import check_version_name
 from customlabels.services.projects import get_project
@@ -403,7 +404,7 @@ def set_status(
 def reap_interrupted_trainings(ctx: Context) -> int:
     """Fail the trainings whose worker died; returns how many.
 
-    A training in progress whose job ended (FAILED by ``reap_killed_jobs`` on this machine,
+    A training in progress whose job ended (FAILED by ``job_recovery`` when its worker died,
     by the job's own handler, or RUNNING with a heartbeat gone stale elsewhere) can't finish
     any more: it becomes TRAINING_FAILED with a reason instead of staying in progress. Run
     when a worker starts, and before versions are listed or a training is asked for.
@@ -416,18 +417,17 @@ def reap_interrupted_trainings(ctx: Context) -> int:
         ).all()
     if not candidates:
         return 0
-    from customlabels.services.jobs import STALE_AFTER
-
+    lease = timedelta(seconds=ctx.settings.job_lease_s)
     failed = 0
     with ctx.db.write() as session:
         for project_id in {c.project_id for c in candidates}:
-            reap_killed_jobs(ctx, session, project_id)
+            fail_dead_jobs(ctx, session, project_id)
         for version_id, _, job_id in candidates:
             job = session.get(Job, job_id) if job_id is not None else None
             stale = (
                 job is not None
                 and job.status == "RUNNING"
-                and (job.heartbeat_at is None or job.heartbeat_at < utcnow() - STALE_AFTER)
+                and (job.heartbeat_at is None or job.heartbeat_at < utcnow() - lease)
             )
             if job is not None and job.status in ("QUEUED", "RUNNING") and not stale:
                 continue
