@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.app_server import serve_app
+from tests.conftest import SHARED_DATASETS
 
 from customlabels.config import Settings
 from customlabels.services.context import Context, open_context
@@ -39,7 +40,16 @@ def served(
         if request.param == "postgresql"
         else None
     )
-    ctx = open_context(Settings(data_dir=data_dir, database_url=database_url))
+    # The tests name files in their tmp folders and the shared photos: the REST API may read
+    # and write server paths there only (tests/api/test_server_paths.py checks the rule).
+    tmp_root = tmp_path_factory.getbasetemp()
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        import_roots=[tmp_root, SHARED_DATASETS],
+        export_root=tmp_root,
+    )
+    ctx = open_context(settings)
     with serve_app(ctx) as base_url:
         yield Served(base_url, ctx)
     ctx.close()

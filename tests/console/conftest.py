@@ -20,6 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from tests.app_server import serve_app
+from tests.conftest import SHARED_DATASETS
 
 from customlabels.api.console_static import STATIC_DIR
 from customlabels.config import Settings
@@ -87,9 +88,15 @@ class Server:
         return response.json()["items"]
 
 
-def start_server(data_dir: Path) -> Iterator[Server]:
-    """The app as ``customlabels serve`` runs it, on a thread; stopped when the caller is done."""
-    ctx = open_context(Settings(data_dir=data_dir))
+def start_server(data_dir: Path, server_paths: Path) -> Iterator[Server]:
+    """The app as ``customlabels serve`` runs it, on a thread; stopped when the caller is done.
+
+    Its REST API may read the shared photos and read and write under ``server_paths``.
+    """
+    settings = Settings(
+        data_dir=data_dir, import_roots=[server_paths, SHARED_DATASETS], export_root=server_paths
+    )
+    ctx = open_context(settings)
     with (
         serve_app(ctx, lifespan="off") as url,
         httpx.Client(base_url=url + "/api/v1", timeout=60) as client,
@@ -100,7 +107,7 @@ def start_server(data_dir: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    yield from start_server(tmp_path / "data")
+    yield from start_server(tmp_path / "data", tmp_path)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from customlabels.api.schemas import (
     ManifestUpdateIn,
     UploadPublic,
 )
+from customlabels.api.server_paths import checked_export_out, checked_source
 from customlabels.errors import InvalidInput
 from customlabels.services import datasets, exports, labels, split
 from customlabels.services.imports import s3_sync, uploads
@@ -46,9 +47,8 @@ def create_dataset(
     if body.source is None:
         info = datasets.create_empty_dataset(ctx, project, dataset_type)
         return JSONResponse(DatasetPublic.of(info).model_dump(mode="json"), status_code=201)
-    job_id = start_dataset_create(
-        ctx, project, dataset_type, body.source.model_dump(exclude_none=True)
-    )
+    source = checked_source(ctx, body.source.model_dump(exclude_none=True))
+    job_id = start_dataset_create(ctx, project, dataset_type, source)
     job = submit_job(ctx, queue, job_id)
     return JSONResponse(JobPublic.of(job).model_dump(mode="json"), 202)
 
@@ -74,12 +74,11 @@ def update_entries(
     """Add or replace entries from Ground Truth JSON lines (a job, upsert by source-ref)."""
     if (body.lines is None) == (body.path is None):
         raise InvalidInput("give either lines or path")
-    path = body.path
+    # Checked before the lines are saved: a refused root leaves no file behind.
+    source = checked_source(ctx, {"kind": "manifest", "path": body.path, "root": body.root})
     if body.lines is not None:
-        path = str(save_changes(ctx, body.lines))
-    job_id = start_dataset_update(
-        ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
-    )
+        source["path"] = str(save_changes(ctx, body.lines))  # ours, in the data dir
+    job_id = start_dataset_update(ctx, project, dataset_type, source)
     return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
@@ -131,8 +130,11 @@ def distribute(project: str, body: DistributeIn, ctx: Ctx, queue: Queue) -> JobP
 
 @router.post(DATASET + "/exports", response_model=JobPublic, status_code=202)
 def export(project: str, dataset_type: str, body: ExportIn, ctx: Ctx, queue: Queue) -> JobPublic:
-    """Export to a folder on the server (a job)."""
-    job_id = exports.start_export(ctx, project, dataset_type, body.format, body.out)
+    """Export to a folder under the export root, or to S3 (a job)."""
+    out = checked_export_out(ctx, body.out)
+    job_id = exports.start_export(
+        ctx, project, dataset_type, body.format, out, overwrite=body.overwrite
+    )
     return JobPublic.of(submit_job(ctx, queue, job_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from collections.abc import Callable
@@ -116,6 +117,8 @@ def settings_command(data_dir: DataDir = None, database_url: DatabaseUrl = None)
         value = getattr(current, name)
         if name in ("database_url", "redis_url") and value and "@" in str(value):
             value = _mask_url(str(value))
+        if isinstance(value, list):  # printed as the environment takes it: a JSON list
+            value = json.dumps([str(v) for v in value])
         typer.echo(
             f"CUSTOMLABELS_{name.upper()}={value if value is not None else ''}"
             f"\t# {field.description}"
