@@ -48,6 +48,17 @@ class Settings(BaseSettings):
         description="Seconds an upload session stays open without a request; then it fails "
         "and its dataset says the upload was not finished.",
     )
+    import_roots: list[Path] | None = Field(
+        default=None,
+        description="Folders the REST API may read server paths from (folder, manifest, COCO, "
+        "YOLO and VOC imports and their roots), as a JSON list in the environment; empty means "
+        "data_dir/imports, [] allows none. The CLI reads any path.",
+    )
+    export_root: Path | None = Field(
+        default=None,
+        description="Folder REST exports may write under; empty means data_dir/exports. "
+        "The CLI writes anywhere.",
+    )
     max_image_bytes: int = Field(
         default=64 * 1024 * 1024,
         description="Largest image file accepted, in bytes.",
@@ -190,3 +201,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'customlabels.db').resolve()}"
+
+    @property
+    def resolved_import_roots(self) -> list[Path]:
+        """The folders REST imports may read: the configured ones or data_dir/imports."""
+        if self.import_roots is None:
+            return [self.data_dir / "imports"]
+        return list(self.import_roots)
+
+    @property
+    def resolved_export_root(self) -> Path:
+        """The folder REST exports may write under: the configured one or data_dir/exports."""
+        return self.export_root if self.export_root is not None else self.data_dir / "exports"

@@ -14,6 +14,7 @@ from customlabels.error_base import CustomLabelsError
 from customlabels.formats.errors import FormatError
 
 __all__ = [
+    "AccessDenied",
     "AlreadyExists",
     "CustomLabelsError",
     "DatasetNotFound",
@@ -35,6 +36,17 @@ __all__ = [
 class InvalidInput(CustomLabelsError):
     status = 400
     code = "InvalidParameter"
+
+
+class AccessDenied(CustomLabelsError):
+    """The request may not do this: e.g. name a server path outside the allowed folders.
+
+    Its message never depends on what exists on the server, so it tells nothing of files
+    the caller may not read.
+    """
+
+    status = 403
+    code = "AccessDenied"
 
 
 class NotFound(CustomLabelsError):

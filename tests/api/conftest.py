@@ -13,6 +13,7 @@ import httpx
 import pytest
 from tests.accounts import key_headers
 from tests.app_server import serve_app
+from tests.conftest import SHARED_DATASETS
 
 from customlabels.config import Settings
 from customlabels.services.context import Context, open_context
@@ -41,7 +42,16 @@ def served(
         if request.param == "postgresql"
         else None
     )
-    ctx = open_context(Settings(data_dir=data_dir, database_url=database_url))
+    # The tests name files in their tmp folders and the shared photos: the REST API may read
+    # and write server paths there only (tests/api/test_server_paths.py checks the rule).
+    tmp_root = tmp_path_factory.getbasetemp()
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        import_roots=[tmp_root, SHARED_DATASETS],
+        export_root=tmp_root,
+    )
+    ctx = open_context(settings)
     with serve_app(ctx) as base_url:
         yield Served(base_url, ctx, key_headers(ctx))
     ctx.close()

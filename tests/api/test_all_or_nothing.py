@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,15 +142,16 @@ def test_an_undo_with_one_malformed_run_is_refused_whole(client: TestClient) -> 
 
 
 def test_a_dataset_whose_job_the_queue_refuses_is_marked_failed_and_can_be_deleted(
-    pets: Context, tmp_path: Path
+    pets: Context,
 ) -> None:
     # A real Redis queue whose server went away after start-up: nothing listens on port 9.
     gone = JobQueue({"default": RedisHuey("customlabels-gone", url="redis://127.0.0.1:9/0")})
-    (tmp_path / "photos").mkdir()
+    photos = pets.settings.resolved_import_roots[0] / "photos"  # the REST API may read it
+    photos.mkdir(parents=True)
     with _client(pets, gone) as client:
         answer = client.post(
             "/projects/pets/datasets/test",
-            json={"source": {"kind": "folder", "path": str(tmp_path / "photos")}},
+            json={"source": {"kind": "folder", "path": str(photos)}},
         )
         assert answer.status_code == 503
         assert answer.json()["error"]["code"] == "ServiceUnavailable"

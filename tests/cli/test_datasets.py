@@ -178,6 +178,21 @@ def test_export_writes_each_format(cli_all, shoes_dir: DataDir, tmp_path: Path) 
             assert {p.parent.name for p in images} >= {"canvasshoes", "chunkysneakers"}
 
 
+def test_export_replaces_a_file_only_with_overwrite_and_reads_any_path(
+    cli, shoes_dir: DataDir, tmp_path: Path
+) -> None:
+    # The CLI is the operator's tool: tmp_path lies outside the REST API's export root.
+    target = tmp_path / "mine.manifest"
+    target.write_text("not ours\n")
+    export = ["dataset", "export", "shoes", "train", "--format", "groundtruth", "--out", target]
+    refused = cli(*export, data_dir=shoes_dir, ok=False)
+    assert str(target) in refused.stdout + refused.stderr
+    assert "--overwrite" in refused.stdout + refused.stderr
+    assert target.read_text() == "not ours\n"
+    cli(*export, "--overwrite", data_dir=shoes_dir)
+    assert len(target.read_text().splitlines()) == 51
+
+
 def test_delete_removes_the_dataset(cli, opened, shoes_copy: DataDir) -> None:
     cli("dataset", "delete", "shoes", "train", data_dir=shoes_copy)
     with opened(shoes_copy) as ctx:

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tests.accounts import ensure_user, key_headers
 from tests.app_server import serve_app
+from tests.conftest import SHARED_DATASETS
 
 from customlabels.api.auth import CSRF_COOKIE, SESSION_COOKIE
 from customlabels.api.console_static import STATIC_DIR
@@ -90,9 +91,15 @@ class Server:
         return response.json()["items"]
 
 
-def start_server(data_dir: Path) -> Iterator[Server]:
-    """The app as ``customlabels serve`` runs it, on a thread; stopped when the caller is done."""
-    ctx = open_context(Settings(data_dir=data_dir))
+def start_server(data_dir: Path, server_paths: Path) -> Iterator[Server]:
+    """The app as ``customlabels serve`` runs it, on a thread; stopped when the caller is done.
+
+    Its REST API may read the shared photos and read and write under ``server_paths``.
+    """
+    settings = Settings(
+        data_dir=data_dir, import_roots=[server_paths, SHARED_DATASETS], export_root=server_paths
+    )
+    ctx = open_context(settings)
     with (
         serve_app(ctx, lifespan="off") as url,
         httpx.Client(base_url=url + "/api/v1", timeout=60, headers=key_headers(ctx)) as client,
@@ -103,7 +110,7 @@ def start_server(data_dir: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    yield from start_server(tmp_path / "data")
+    yield from start_server(tmp_path / "data", tmp_path)
 
 
 @pytest.fixture

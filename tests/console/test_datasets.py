@@ -137,3 +137,25 @@ def test_export_in_each_format_and_import_it_back(
     test.get_by_role("button", name="Create TEST dataset").click()
     expect(test.locator("[data-stat=total]")).to_have_text("4", timeout=30_000)
     wait_until(lambda: total(server, "gt", "test"), lambda n: n == 4)
+
+
+def test_exporting_into_a_folder_that_is_not_empty_needs_replace_ticked(
+    page: Page, server: Server, shoes: Path, tmp_path: Path
+) -> None:
+    server.folder_dataset("again", small_folder(shoes, tmp_path / "src", per_label=1))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("not the export's")
+    page.goto("/projects/again")
+    page.locator("[data-dataset=TRAIN]").get_by_role("button", name="Export…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("radio", name="COCO").check()
+    dialog.get_by_label("Folder on the server to write to").fill(str(out))
+    dialog.get_by_role("button", name="Export", exact=True).click()
+    expect(page.locator(".toast")).to_contain_text("is not empty")
+    dialog.get_by_label("Replace files already there").check()
+    dialog.get_by_role("button", name="Export", exact=True).click()
+    done = page.locator(".jobs li[data-job-status=SUCCEEDED]").filter(has_text=str(out))
+    expect(done).to_have_count(1, timeout=30_000)
+    assert (out / "annotations.json").is_file()
+    assert (out / "mine.txt").read_text() == "not the export's"

@@ -273,3 +273,20 @@ def test_ids_of_the_wrong_type_give_issues_not_crashes(tmp_path: Path) -> None:
     (record,) = read_coco(tmp_path / "a.json", tmp_path)
     assert record.boxes == []
     assert [issue.code for issue in record.issues] == ["ERROR_MISSING_CLASS_MAP_ID"]
+
+
+def test_an_escaping_name_reads_the_same_whether_the_file_outside_exists_or_not(
+    tmp_path: Path,
+) -> None:
+    # root/../../x.jpg and the images/ fallback root/images/../../x.jpg are both outside the
+    # root; were they probed, the refused record's name would tell which one exists.
+    root = tmp_path / "set"
+    (root / "images").mkdir(parents=True)
+    data = {"images": [{"id": 1, "file_name": "../../x.jpg"}], "annotations": [], "categories": []}
+    (tmp_path / "a.json").write_text(json.dumps(data))
+    (missing,) = read_coco(tmp_path / "a.json", root)
+    (tmp_path / "x.jpg").write_bytes(png())  # what root/images/../../x.jpg names
+    (existing,) = read_coco(tmp_path / "a.json", root)
+
+    assert missing.issues[0].code == "ERROR_INVALID_SOURCE_REF_FORMAT"
+    assert (existing.source_ref, existing.issues) == (missing.source_ref, missing.issues)

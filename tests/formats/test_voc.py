@@ -239,3 +239,19 @@ def test_a_broken_xml_raises_format_error_naming_the_file(
 def test_a_folder_without_annotations_raises_format_error(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="Annotations"):
         list(read_voc(tmp_path))
+
+
+def test_an_escaping_name_reads_the_same_whether_the_file_outside_exists_or_not(
+    tmp_path: Path,
+) -> None:
+    # JPEGImages/../../x.jpg and Annotations/../../x.jpg are both outside the root; were
+    # they probed, the refused record's name would tell which one exists.
+    root = tmp_path / "voc"
+    (root / "Annotations").mkdir(parents=True)
+    (root / "Annotations" / "a.xml").write_text(annotation("../../x.jpg"))
+    (missing,) = read_voc(root)
+    (tmp_path / "x.jpg").write_bytes(png())
+    (existing,) = read_voc(root)
+
+    assert missing.issues[0].code == "ERROR_INVALID_SOURCE_REF_FORMAT"
+    assert (existing.source_ref, existing.issues) == (missing.source_ref, missing.issues)

@@ -14,7 +14,7 @@ from tests.models.helpers import (  # noqa: E402
     upload_kinds,
 )
 
-from customlabels.errors import ResourceInUse, ResourceNotReady  # noqa: E402
+from customlabels.errors import AlreadyExists, ResourceInUse, ResourceNotReady  # noqa: E402
 from customlabels.services.entry_query import EntryFilter  # noqa: E402
 from customlabels.services.jobs import get_job  # noqa: E402
 from customlabels.services.models import export, prelabel, serving, versions  # noqa: E402
@@ -138,3 +138,7 @@ def test_an_exported_onnx_model_comes_with_its_labels(ctx, tmp_path):
     files = export.export_version(ctx, "kinds", done.name, "onnx", tmp_path / "out")
     assert any(p.suffix == ".onnx" for p in files)
     assert any(p.suffix == ".json" for p in files)
+    with pytest.raises(AlreadyExists, match="not empty"):
+        export.export_version(ctx, "kinds", done.name, "onnx", tmp_path / "out")
+    again = export.export_version(ctx, "kinds", done.name, "onnx", tmp_path / "out", overwrite=True)
+    assert sorted(again) == sorted(files)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from customlabels.api.route_rules import Rule, Scope, rule_for
 from customlabels.db.tables import Job, Project
 from customlabels.error_base import CustomLabelsError
-from customlabels.errors import JobNotFound, ProjectNotFound
+from customlabels.errors import AccessDenied, JobNotFound, ProjectNotFound
 from customlabels.services import api_keys, web_sessions
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
@@ -36,11 +36,6 @@ API_PREFIX = "/api/v1"
 class NotAuthenticated(CustomLabelsError):
     status = 401
     code = "NotAuthenticated"
-
-
-class AccessDenied(CustomLabelsError):
-    status = 403
-    code = "AccessDenied"
 
 
 def _ctx(request: Request) -> Context:

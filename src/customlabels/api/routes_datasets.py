@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
+from customlabels.api.auth import CurrentPrincipal
 from customlabels.api.deps import Ctx, Queue
 from customlabels.api.schemas import (
     DatasetCreate,
@@ -16,6 +17,7 @@ from customlabels.api.schemas import (
     JobPublic,
     ManifestUpdateIn,
 )
+from customlabels.api.server_paths import checked_export_out, checked_source
 from customlabels.errors import InvalidInput
 from customlabels.services import datasets, exports, labels, split
 from customlabels.services.imports import s3_sync
@@ -38,15 +40,19 @@ def describe_dataset(project: str, dataset_type: str, ctx: Ctx) -> DatasetPublic
 
 @router.post(DATASET, responses={201: {"model": DatasetPublic}, 202: {"model": JobPublic}})
 def create_dataset(
-    project: str, dataset_type: str, body: DatasetCreate, ctx: Ctx, queue: Queue
+    project: str,
+    dataset_type: str,
+    body: DatasetCreate,
+    ctx: Ctx,
+    queue: Queue,
+    principal: CurrentPrincipal,
 ) -> JSONResponse:
     """Create a dataset: empty (201), or from a source as a job (202, poll /jobs/{id})."""
     if body.source is None:
         info = datasets.create_empty_dataset(ctx, project, dataset_type)
         return JSONResponse(DatasetPublic.of(info).model_dump(mode="json"), status_code=201)
-    job_id = start_dataset_create(
-        ctx, project, dataset_type, body.source.model_dump(exclude_none=True)
-    )
+    source = checked_source(ctx, principal, body.source.model_dump(exclude_none=True))
+    job_id = start_dataset_create(ctx, project, dataset_type, source)
     job = submit_job(ctx, queue, job_id)
     return JSONResponse(JobPublic.of(job).model_dump(mode="json"), 202)
 
@@ -67,17 +73,23 @@ def dataset_labels(project: str, dataset_type: str, ctx: Ctx) -> list[DatasetLab
 
 @router.post(DATASET + "/updates", response_model=JobPublic, status_code=202)
 def update_entries(
-    project: str, dataset_type: str, body: ManifestUpdateIn, ctx: Ctx, queue: Queue
+    project: str,
+    dataset_type: str,
+    body: ManifestUpdateIn,
+    ctx: Ctx,
+    queue: Queue,
+    principal: CurrentPrincipal,
 ) -> JobPublic:
     """Add or replace entries from Ground Truth JSON lines (a job, upsert by source-ref)."""
     if (body.lines is None) == (body.path is None):
         raise InvalidInput("give either lines or path")
-    path = body.path
-    if body.lines is not None:
-        path = str(save_changes(ctx, body.lines))
-    job_id = start_dataset_update(
-        ctx, project, dataset_type, {"kind": "manifest", "path": path, "root": body.root}
+    # Checked before the lines are saved: a refused root leaves no file behind.
+    source = checked_source(
+        ctx, principal, {"kind": "manifest", "path": body.path, "root": body.root}
     )
+    if body.lines is not None:
+        source["path"] = str(save_changes(ctx, body.lines))  # ours, in the data dir
+    job_id = start_dataset_update(ctx, project, dataset_type, source)
     return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
@@ -99,9 +111,19 @@ def distribute(project: str, body: DistributeIn, ctx: Ctx, queue: Queue) -> JobP
 
 
 @router.post(DATASET + "/exports", response_model=JobPublic, status_code=202)
-def export(project: str, dataset_type: str, body: ExportIn, ctx: Ctx, queue: Queue) -> JobPublic:
-    """Export to a folder on the server (a job)."""
-    job_id = exports.start_export(ctx, project, dataset_type, body.format, body.out)
+def export(
+    project: str,
+    dataset_type: str,
+    body: ExportIn,
+    ctx: Ctx,
+    queue: Queue,
+    principal: CurrentPrincipal,
+) -> JobPublic:
+    """Export to a folder under the export root, or to S3 (a job)."""
+    out = checked_export_out(ctx, principal, body.out)
+    job_id = exports.start_export(
+        ctx, project, dataset_type, body.format, out, overwrite=body.overwrite
+    )
     return JobPublic.of(submit_job(ctx, queue, job_id))
 
 

@@ -91,6 +91,8 @@ class SourceSpec(BaseModel):
     """Where a dataset's entries come from."""
 
     kind: Literal["folder", "manifest", "coco", "yolo", "voc", "dataset", "s3"]
+    # A path on the server (path, root) must lie inside the import_roots setting's folders;
+    # a relative one is taken relative to the first of them.
     path: str | None = None
     # kind "s3": s3://bucket/prefix/ (the folder options apply as for folders).
     # A manifest's path may be s3://bucket/key.manifest: its s3:// images are read from S3.
@@ -332,14 +334,23 @@ class DistributeIn(BaseModel):
 
 class ExportIn(BaseModel):
     format: Literal["groundtruth", "coco", "yolo", "voc", "folders"]
-    out: str
+    out: str = Field(
+        description="Folder (or .manifest file) under the server's export root, absolute or "
+        "relative to it; or s3://bucket/prefix/."
+    )
+    overwrite: bool = Field(
+        False,
+        description="Replace an existing manifest, or write into a folder that is not empty; "
+        "without it such an export is refused.",
+    )
 
 
 class ManifestUpdateIn(BaseModel):
     """Ground Truth JSON lines to add or replace (UpdateDatasetEntries), and where images are.
 
     Give ``lines`` (the JSON lines themselves) or ``path`` (a manifest on the server).
-    Lines that only relabel entries the dataset holds need no ``root``.
+    Lines that only relabel entries the dataset holds need no ``root``. Server paths must
+    lie inside the ``import_roots`` setting's folders.
     """
 
     lines: list[str] | None = None

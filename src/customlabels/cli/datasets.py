@@ -322,6 +322,13 @@ def export(
         str, typer.Option("--format", help="groundtruth, coco, yolo, voc or folders.")
     ],
     out: Annotated[str, typer.Option(help="Folder (or .manifest file) to write.")],
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace an existing manifest, or write into a folder that is not empty.",
+        ),
+    ] = False,
     no_wait: NoWait = False,
     json: Json = False,
     data_dir: DataDir = None,
@@ -330,7 +337,7 @@ def export(
     """Export a dataset; says which entries the hosted service would reject, and why."""
     ctx = open_ctx(data_dir, database_url)
     target = out if out.startswith("s3://") else str(Path(out).resolve())
-    job_id = exports.start_export(ctx, project, kind, format, target)
+    job_id = exports.start_export(ctx, project, kind, format, target, overwrite=overwrite)
     job = run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
     if not no_wait and not json:
         rejected = job.result.get("entries_hosted_would_reject", 0)

@@ -234,11 +234,15 @@ def export_(
     version: Version,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model files into.")],
     fmt: Annotated[str, typer.Option("--format", help="Model format: onnx.")] = "onnx",
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Write into a folder that is not empty.")
+    ] = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export a trained version: an ONNX model and a JSON of labels, thresholds, input size."""
-    files = export.export_version(open_ctx(data_dir, database_url), project, version, fmt, out)
+    ctx = open_ctx(data_dir, database_url)
+    files = export.export_version(ctx, project, version, fmt, out, overwrite=overwrite)
     for path in files:
         typer.echo(str(path))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from collections.abc import Callable
@@ -153,6 +154,8 @@ def settings_command(data_dir: DataDir = None, database_url: DatabaseUrl = None)
             value = MASK
         elif isinstance(value, str):
             value = mask_url(value)  # any setting may be a URL carrying credentials
+        if isinstance(value, list):  # printed as the environment takes it: a JSON list
+            value = json.dumps([str(v) for v in value])
         typer.echo(
             f"CUSTOMLABELS_{name.upper()}={value if value is not None else ''}"
             f"\t# {field.description}"

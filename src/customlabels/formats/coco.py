@@ -36,7 +36,7 @@ from customlabels.formats.image_files import (
     record_for_reference,
     write_file,
 )
-from customlabels.formats.paths import local_source_ref
+from customlabels.formats.paths import local_source_ref, stays_below
 from customlabels.formats.records import Box, EntryIssue, ExportItem, ImportRecord
 
 ANNOTATIONS_FILE = "annotations.json"
@@ -151,7 +151,8 @@ def read_coco(annotation_file: Path, image_root: Path) -> Iterator[ImportRecord]
             yield ImportRecord(source_ref=f"{file_ref}#image_id={image_id}", **fields)
             continue
         if (
-            not (image_root / file_name).is_file()
+            stays_below(file_name)
+            and not (image_root / file_name).is_file()
             and (image_root / IMAGES_DIR / file_name).is_file()
         ):
             # Our own layout (and many peers'): annotations.json beside an images/ folder.

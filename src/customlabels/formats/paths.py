@@ -89,6 +89,18 @@ class RootResolver:
         return real, st
 
 
+def stays_below(reference: str) -> bool:
+    """Whether a relative ``reference`` names something below its root by its text alone:
+    neither absolute nor with a ``..`` part. Readers probe such a name's candidates for
+    existence; probing others would tell, through the name a record then carries, which
+    files exist outside the root."""
+    return not (
+        reference.startswith(("/", "\\"))
+        or os.path.isabs(reference)
+        or ".." in Path(reference).parts
+    )
+
+
 def is_inside(root: Path, path: Path) -> bool:
     """Whether the real path of ``path`` lies inside the real path of ``root``."""
     real_root = root.resolve()

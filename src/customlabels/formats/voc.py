@@ -38,7 +38,7 @@ from customlabels.formats.image_files import (
     unique_stem_name,
     write_file,
 )
-from customlabels.formats.paths import local_source_ref
+from customlabels.formats.paths import local_source_ref, stays_below
 from customlabels.formats.records import Box, EntryIssue, ExportItem, ImportRecord
 
 ANNOTATIONS_DIR = "Annotations"
@@ -111,6 +111,8 @@ def _image_reference(root: Path, xml_file: Path, filename: str) -> str:
     if not is_image_name(filename):
         names += [filename + suffix for suffix in SUFFIX_GUESSES]
     candidates = [f"{base}/{name}" for name in names for base in bases]
+    if not stays_below(filename):
+        return candidates[0]  # refused by the caller, whatever exists out there
     for candidate in candidates:
         if (root / candidate).is_file():
             return candidate

@@ -166,6 +166,8 @@ def _record(root: Path, image: Path, names: dict[int, str], keypoints: bool) -> 
     label_file = _label_path(root.absolute() / reference)
     if not label_file.exists():
         return record  # unlabelled
+    # Checked after exists(): the image lies inside the root, so only a symlinked labels
+    # folder inside it could lead out (checking first costs a resolve per image).
     if not is_inside(root, label_file):
         message = f"label file {label_file} leaves the root {root}"
         record.issues.append(EntryIssue(INVALID_IMAGE, message))
@@ -185,7 +187,7 @@ def _yaml_sources(
         # "path" is often written for the machine that made the dataset ("../datasets/x",
         # "/home/me/x"); use it when it names a folder inside the root, else the yaml's folder.
         candidate = Path(declared) if is_absolute_reference(declared) else root / declared
-        if candidate.is_dir() and is_inside(root, candidate):
+        if is_inside(root, candidate) and candidate.is_dir():
             base = candidate
     for split in splits:
         value = data.get(split)

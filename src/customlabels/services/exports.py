@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import DatasetLabelStat
-from customlabels.errors import InvalidInput
+from customlabels.errors import AlreadyExists, InvalidInput
 from customlabels.formats.coco import write_coco
 from customlabels.formats.folders import write_folders
 from customlabels.formats.groundtruth_write import manifest_line
@@ -42,11 +42,40 @@ REPORT = "hosted_service_report.json"
 SPLITS = {"TRAIN": "train", "TEST": "val"}
 
 
-def check_export(fmt: str, out: str) -> None:
+def check_export(fmt: str, out: str, overwrite: bool = False) -> None:
+    """Refuse a bad format or target, and a target holding files the export would replace
+    (unless ``overwrite``): an export never overwrites what it did not write unasked."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not out:
         raise InvalidInput("name where to write the export (--out)")
+    if is_s3_uri(out):
+        return
+    target = Path(out)
+    if fmt == "groundtruth":
+        manifest = manifest_path(target)
+        if manifest.is_dir():
+            raise InvalidInput(f"{str(manifest)!r} is a folder, not a manifest file")
+        if not overwrite and os.path.lexists(manifest):
+            raise AlreadyExists(
+                f"{str(manifest)!r} exists; ask to overwrite it (--overwrite) or name another"
+            )
+        return
+    if os.path.lexists(target) and not target.is_dir():
+        raise InvalidInput(f"{str(target)!r} exists and is not a folder")
+    # The formats' files (images/, labels/, annotations.json, ...) land among what is there.
+    if not overwrite and target.is_dir() and any(target.iterdir()):
+        raise AlreadyExists(
+            f"folder {str(target)!r} is not empty; ask to overwrite (--overwrite) or name "
+            "an empty or new folder"
+        )
+
+
+def manifest_path(target: Path) -> Path:
+    """The manifest a Ground Truth export writes: ``target`` itself when it names a
+    .manifest or .jsonl file, else ``output.manifest`` in that folder. Its report,
+    ``hosted_service_report.json`` beside it, is rewritten by every export there."""
+    return target if target.suffix in (".manifest", ".jsonl") else target / "output.manifest"
 
 
 def _item(ctx: Context, view: EntryView) -> ExportItem:
@@ -85,10 +114,16 @@ def _safe(stem: str) -> str:
 
 
 def run_export(
-    ctx: Context, project: str, type_name: str, fmt: str, out: str, progress: Progress | None
+    ctx: Context,
+    project: str,
+    type_name: str,
+    fmt: str,
+    out: str,
+    progress: Progress | None,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Write the export; returns counts and the hosted-service report's location."""
-    check_export(fmt, out)
+    check_export(fmt, out, overwrite)  # again: files may have come since it was asked for
     if is_s3_uri(out):
         from customlabels.services.s3_exports import export_to_s3  # it calls back here
 
@@ -121,9 +156,7 @@ def run_export(
 
     target = Path(out)
     if fmt == "groundtruth":
-        manifest = (
-            target if target.suffix in (".manifest", ".jsonl") else target / "output.manifest"
-        )
+        manifest = manifest_path(target)
         written = _write_groundtruth(items(), manifest, no_objects)
         report_dir = manifest.parent
     else:
@@ -223,14 +256,18 @@ def _write_groundtruth(items: Iterator[ExportItem], manifest: Path, no_objects: 
     return count
 
 
-def start_export(ctx: Context, project: str, type_name: str, fmt: str, out: str) -> int:
-    check_export(fmt, out)
+def start_export(
+    ctx: Context, project: str, type_name: str, fmt: str, out: str, *, overwrite: bool = False
+) -> int:
+    """Record an export job, after checking the format and target (see check_export)."""
+    check_export(fmt, out, overwrite)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
+        params = {"type": dataset.dataset_type, "format": fmt, "out": out, "overwrite": overwrite}
         job = create_job(
             session,
             "dataset.export",
-            {"type": dataset.dataset_type, "format": fmt, "out": out},
+            params,
             project_id=dataset.project_id,
             dataset_id=dataset.id,
         )

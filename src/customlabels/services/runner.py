@@ -100,7 +100,15 @@ def _dispatch(
         result = distribute(ctx, project, params.get("seed"), progress)
         return result, f"moved {result['moved']} entries from TRAIN to TEST"
     if kind == "dataset.export" and project is not None:
-        result = run_export(ctx, project, params["type"], params["format"], params["out"], progress)
+        result = run_export(
+            ctx,
+            project,
+            params["type"],
+            params["format"],
+            params["out"],
+            progress,
+            overwrite=bool(params.get("overwrite")),  # older jobs have no such param
+        )
         return result, f"exported {result['entries_written']} entries to {result['out']}"
     raise ValueError(f"unknown job kind {kind!r}")
 

@@ -16,10 +16,11 @@ const FORMATS: [string, string][] = [
 export function ExportDialog({ project, type, onClose }: { project: string; type: string; onClose: () => void }) {
   const [format, setFormat] = useState("groundtruth");
   const [out, setOut] = useState("");
+  const [overwrite, setOverwrite] = useState(false);
   const invalidate = useInvalidateProject(project);
   const toast = useToast();
   const start = useMutation({
-    mutationFn: () => api(`${datasetPath(project, type)}/exports`, { method: "POST", json: { format, out } }),
+    mutationFn: () => api(`${datasetPath(project, type)}/exports`, { method: "POST", json: { format, out, overwrite } }),
     onSuccess: () => {
       toast("Export started: see Jobs");
       void invalidate();
@@ -42,6 +43,12 @@ export function ExportDialog({ project, type, onClose }: { project: string; type
         <label>
           Folder on the server to write to{" "}
           <input value={out} onChange={(e) => setOut(e.target.value)} placeholder="/data/exports/shoes" required />
+        </label>
+        <p className="muted small">Inside the server's export folder (a relative path goes there).</p>
+        <label className="check">
+          {/* Without it the server refuses a manifest that exists or a folder that is not empty. */}
+          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} />
+          Replace files already there
         </label>
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>Cancel</button>

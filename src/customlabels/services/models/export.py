@@ -8,7 +8,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from customlabels.errors import InvalidInput, ResourceNotReady
+from customlabels.errors import AlreadyExists, InvalidInput, ResourceNotReady
 from customlabels.services.context import Context
 from customlabels.services.models.serving import loaded_model
 from customlabels.services.models.versions import describe_version
@@ -16,10 +16,23 @@ from customlabels.services.models.versions import describe_version
 FORMATS = ("onnx",)
 
 
-def export_version(ctx: Context, project: str, name: str, fmt: str, out_dir: Path) -> list[Path]:
-    """Write the version's model in ``fmt`` into ``out_dir``; the files written."""
+def export_version(
+    ctx: Context, project: str, name: str, fmt: str, out_dir: Path, *, overwrite: bool = False
+) -> list[Path]:
+    """Write the version's model in ``fmt`` into ``out_dir``; the files written.
+
+    A folder that is not empty is refused unless ``overwrite``: the export would replace
+    files there it did not write.
+    """
     if fmt.lower() not in FORMATS:
         raise InvalidInput(f"unknown model format {fmt!r}: choose among {', '.join(FORMATS)}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInput(f"{str(out_dir)!r} exists and is not a folder")
+    if not overwrite and out_dir.is_dir() and any(out_dir.iterdir()):
+        raise AlreadyExists(
+            f"folder {str(out_dir)!r} is not empty; ask to overwrite (--overwrite) or name "
+            "an empty or new folder"
+        )
     version = describe_version(ctx, project, name)
     if not version.trained:
         raise ResourceNotReady(
