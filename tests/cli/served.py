@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import socket
@@ -33,6 +34,8 @@ def environment(data_dir: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTOMLABELS_")}
     env["CUSTOMLABELS_DATA_DIR"] = str(data_dir)
     env["CUSTOMLABELS_IMPORT_WORKERS"] = "1"  # slow enough to be killed mid-way
+    # The test's own folder (its photos lie beside the data dir) is where REST may import from.
+    env["CUSTOMLABELS_IMPORT_ROOTS"] = json.dumps([str(data_dir.parent)])
     env.update({f"CUSTOMLABELS_{k.upper()}": v for k, v in settings.items()})
     return env
 

@@ -104,7 +104,8 @@ def _files(paths: list[Path]) -> list[tuple[str, tuple[str, bytes, str]]]:
 def test_a_server_killed_mid_upload_leaves_it_failed_and_resumable(tmp_path):
     photos = noisy_jpegs(tmp_path / "photos", 900)
     data = tmp_path / "data"
-    server = Server(data)
+    # The rest goes in one request, long enough to be killed under: allow that many files.
+    server = Server(data, max_upload_files="1000")
     try:
         assert server.client.post("/projects", json={"name": "p"}).status_code == 201
         opened = server.client.post("/projects/p/datasets/train/upload-sessions")
@@ -138,7 +139,7 @@ def test_a_server_killed_mid_upload_leaves_it_failed_and_resumable(tmp_path):
         server.kill()
         sender.join()
 
-        server = Server(data)
+        server = Server(data, max_upload_files="1000")
         job = server.job(session)
         assert job["status"] == "FAILED", job
         assert "stopped (killed or crashed)" in job["message"]
