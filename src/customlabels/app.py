@@ -23,7 +23,7 @@ from customlabels.api import (
     routes_uploads,
     routes_users,
 )
-from customlabels.api.auth import authorize, signed_in
+from customlabels.api.auth import authorize_as_actor, signed_in
 from customlabels.api.console_static import mount_console
 from customlabels.api.docs_pages import mount_docs
 from customlabels.api.request_ids import RequestIdMiddleware
@@ -58,8 +58,9 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     # A page of another site that makes its name resolve to 127.0.0.1 (DNS rebinding)
     # reaches us with its own name in Host: answered only for the names we are reached by.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=ctx.settings.allowed_hosts)
-    # Every API route passes api/auth.py: who is asking, and may they (api/route_rules.py).
-    guarded = [Depends(authorize)]
+    # Every API route passes api/auth.py: who is asking, and may they (api/route_rules.py);
+    # the user is then the actor of the request's audit events (services/actor.py).
+    guarded = [Depends(authorize_as_actor)]
     for router in (
         routes_session.router,
         routes_users.router,
