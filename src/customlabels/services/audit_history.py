@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import AuditEvent, Entry
+from customlabels.db.tables import AuditEvent, Dataset, Entry
 from customlabels.errors import InvalidInput
 from customlabels.services.audit import RUNS_KEY
 from customlabels.services.context import Context
@@ -54,22 +54,31 @@ def entry_history(
         dataset = get_dataset(session, project, dataset_type)
         entry = session.get(Entry, entry_id)
         since = entry.created_at if entry is not None and entry.dataset_id == dataset.id else None
+        # By project, not dataset: a split moves entries from TRAIN to TEST, ids unchanged.
         own = list(
             session.scalars(
                 select(AuditEvent)
-                .where(AuditEvent.dataset_id == dataset.id, AuditEvent.entry_id == entry_id)
+                .where(
+                    AuditEvent.entry_id == entry_id,
+                    AuditEvent.project_id == dataset.project_id,
+                )
                 .order_by(AuditEvent.id.desc())
                 .limit(limit)
             )
         )
-        bulk = _bulk_events(session, dataset.id, entry_id, limit)
+        dataset_ids = list(
+            session.scalars(select(Dataset.id).where(Dataset.project_id == dataset.project_id))
+        )
+        bulk = _bulk_events(session, dataset_ids, entry_id, limit)
         events = sorted([*own, *bulk], key=lambda e: e.id, reverse=True)
         if since is not None:
             events = [e for e in events if e.at >= since]
         return [_item(e) for e in events[:limit]]
 
 
-def _bulk_events(session: Session, dataset_id: int, entry_id: int, limit: int) -> list[AuditEvent]:
+def _bulk_events(
+    session: Session, dataset_ids: list[int], entry_id: int, limit: int
+) -> list[AuditEvent]:
     """The newest ``limit`` many-entry events whose runs include ``entry_id``."""
     found: list[AuditEvent] = []
     before: int | None = None
@@ -77,7 +86,7 @@ def _bulk_events(session: Session, dataset_id: int, entry_id: int, limit: int) -
         query = (
             select(AuditEvent)
             .where(
-                AuditEvent.dataset_id == dataset_id,
+                AuditEvent.dataset_id.in_(dataset_ids),
                 AuditEvent.entry_min <= entry_id,
                 AuditEvent.entry_max >= entry_id,
             )
