@@ -13,6 +13,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from customlabels import __version__
 from customlabels.api import (
+    routes_audit,
     routes_console,
     routes_datasets,
     routes_entries,
@@ -68,6 +69,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_datasets.router,
         routes_uploads.router,
         routes_entries.router,
+        routes_audit.router,
         routes_console.router,
         routes_storage.router,
         routes_models.router,

@@ -49,7 +49,7 @@ def merge_runs(runs: Iterable[Sequence[int]]) -> Runs:
     return merged
 
 
-def _cap(runs: Runs, limit: int = MAX_RUNS) -> tuple[Runs, bool]:
+def cap_runs(runs: Runs, limit: int = MAX_RUNS) -> tuple[Runs, bool]:
     if len(runs) <= limit:
         return runs, False
     gaps = sorted(range(len(runs) - 1), key=lambda i: runs[i + 1][0] - runs[i][1])
@@ -92,7 +92,7 @@ def record(
     if runs and entry_id is None and len(runs) == 1 and runs[0][0] == runs[0][1]:
         entry_id = runs[0][0]  # a bulk change that touched one entry reads as that entry's
     elif runs:
-        runs, approximate = _cap(runs)
+        runs, approximate = cap_runs(runs)
         body[RUNS_KEY] = [list(r) for r in runs]
         if approximate:
             body["runs_approximate"] = True
