@@ -13,6 +13,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from customlabels import __version__
 from customlabels.api import (
+    routes_audit,
     routes_console,
     routes_datasets,
     routes_entries,
@@ -23,7 +24,7 @@ from customlabels.api import (
     routes_uploads,
     routes_users,
 )
-from customlabels.api.auth import authorize, signed_in
+from customlabels.api.auth import authorize_as_actor, signed_in
 from customlabels.api.console_static import mount_console
 from customlabels.api.docs_pages import mount_docs
 from customlabels.api.request_ids import RequestIdMiddleware
@@ -58,8 +59,9 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     # A page of another site that makes its name resolve to 127.0.0.1 (DNS rebinding)
     # reaches us with its own name in Host: answered only for the names we are reached by.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=ctx.settings.allowed_hosts)
-    # Every API route passes api/auth.py: who is asking, and may they (api/route_rules.py).
-    guarded = [Depends(authorize)]
+    # Every API route passes api/auth.py: who is asking, and may they (api/route_rules.py);
+    # the user is then the actor of the request's audit events (services/actor.py).
+    guarded = [Depends(authorize_as_actor)]
     for router in (
         routes_session.router,
         routes_users.router,
@@ -67,6 +69,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
         routes_datasets.router,
         routes_uploads.router,
         routes_entries.router,
+        routes_audit.router,
         routes_console.router,
         routes_storage.router,
         routes_models.router,

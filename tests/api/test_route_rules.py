@@ -86,9 +86,9 @@ def _url(path: str, project: str, entry_id: int, user: str) -> str:
         "user": user,
         "version": "no-such-version",
         "job_id": "999999",
+        "session": "999999",
         "sha256": "0" * 64,
         "access_key_id": "AKCLNOSUCHKEY0000000",
-        "session": "999999",
     }
     return PREFIX + re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
 

@@ -26,9 +26,7 @@ def served(tmp_path) -> Iterator[Served]:
     ctx = open_context(Settings(data_dir=tmp_path / "data"))
     with (
         serve_app(ctx) as base_url,
-        httpx.Client(
-            base_url=f"{base_url}/api/v1", timeout=60, headers=key_headers(ctx)
-        ) as client,
+        httpx.Client(base_url=f"{base_url}/api/v1", timeout=60, headers=key_headers(ctx)) as client,
     ):
         yield Served(client, ctx)
     ctx.close()

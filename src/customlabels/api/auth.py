@@ -20,7 +20,7 @@ from customlabels.api.route_rules import Rule, Scope, rule_for
 from customlabels.db.tables import Job, Project
 from customlabels.error_base import CustomLabelsError
 from customlabels.errors import AccessDenied, JobNotFound, ProjectNotFound
-from customlabels.services import api_keys, web_sessions
+from customlabels.services import actor, api_keys, web_sessions
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.project_access import role_on_project
@@ -138,6 +138,20 @@ def authorize(request: Request) -> Principal | None:
         return principal
     if not at_least(_role_in_scope(request, principal, rule), rule.role):
         raise AccessDenied(f"{request.method} {path} needs the {rule.role} role")
+    return principal
+
+
+async def authorize_as_actor(
+    principal: Annotated[Principal | None, Depends(authorize)],
+) -> Principal | None:
+    """``authorize``, then name the user as the actor of every change the request makes.
+
+    Async on purpose: FastAPI runs a sync dependency in a worker thread with a copy of the
+    request's context, so a ContextVar set there is lost before the route runs; set here,
+    in the request's own context, it is copied into the sync route's thread
+    (tests/api/test_audit.py checks it).
+    """
+    actor.set_actor(principal.name if principal is not None else actor.ANONYMOUS)
     return principal
 
 

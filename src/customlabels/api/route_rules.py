@@ -90,6 +90,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", E + "/{entry_id}/boxes"): ANNOTATE,
     ("GET", E + "/{entry_id}/thumbnail"): READ,
     ("GET", E + "/{entry_id}/image"): READ,
+    ("GET", E + "/{entry_id}/history"): READ,
     ("GET", P + "/versions"): READ,
     ("POST", P + "/versions"): EDIT,
     ("GET", V): READ,

@@ -9,6 +9,7 @@ import typer
 from customlabels.cli import datasets, labels, models, projects, server, storage, users
 from customlabels.cli.common import JobFailed
 from customlabels.errors import CustomLabelsError
+from customlabels.services import actor
 
 app = typer.Typer(
     help="customlabels: datasets, labels and boxes for custom image models.",
@@ -32,6 +33,8 @@ app.command("settings")(server.settings_command)
 
 
 def main() -> None:
+    # The CLI needs no key: its changes are the operator's, named by their OS user.
+    actor.set_actor(actor.cli_actor())
     try:
         app(standalone_mode=False)
     except (CustomLabelsError, JobFailed) as exc:

@@ -15,6 +15,7 @@ from customlabels.cli.redact import MASK, mask_url
 from customlabels.config import Settings
 from customlabels.db.engine import check_reachable, make_engine
 from customlabels.db.migrate import upgrade
+from customlabels.services import actor
 from customlabels.services.context import Context
 from customlabels.services.runner import run_job
 
@@ -46,6 +47,9 @@ def serve(
 ) -> None:
     """Serve the REST API (and the job worker, in the embedded default)."""
     import uvicorn
+
+    # Not the operator's changes: each request names its user, each job its requester.
+    actor.set_actor(actor.SYSTEM)
 
     from customlabels.app import create_app
     from customlabels.jobs.queue import open_queue

@@ -384,3 +384,39 @@ class ProjectMember(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+
+
+class AuditEvent(Base):
+    """Who changed what, and when: one row per change, written in the change's transaction.
+
+    No foreign key on ``entry_id``, and the project's name kept as text, so that the
+    history of an entry or a project outlives it. A bulk change is one row whatever it
+    touched: its entry ids are ``[first, last]`` runs in ``detail``, bounded by
+    ``entry_min``/``entry_max`` so that an entry's history finds them by an index range.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_entry", "entry_id", "id"),
+        Index("ix_audit_events_bulk", "dataset_id", "entry_min", "entry_max"),
+        Index("ix_audit_events_project", "project_id", "id"),
+        Index("ix_audit_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A user's name, "cli:<os user>" for the CLI, "system" for a job nobody asked for.
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True
+    )
+    project_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    dataset_type: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    # No foreign key: the dataset id only narrows bulk events; deleting it keeps them.
+    dataset_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    entry_min: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    entry_max: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    label: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Entry, EntryLabel, Label, utcnow
+from customlabels.db.tables import Dataset, Entry, EntryLabel, Label, utcnow
 from customlabels.errors import InvalidInput
-from customlabels.services import stats
+from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
@@ -153,7 +154,33 @@ def bulk_labels_recorded(
         add_ids = ensure_labels(session, dataset.project_id, add)
         remove_ids = existing_label_ids(session, dataset.project_id, remove)
         _apply(session, dataset.id, ids, add_ids, remove_ids, change, bump_matched=bump_matched)
+        _record(session, dataset, change)
         return change
+
+
+def _count(runs: Runs) -> int:
+    return sum(last - first + 1 for first, last in runs)
+
+
+def _record(session: Session, dataset: Dataset, change: BulkChange, **extra: Any) -> None:
+    """One audit event for the whole change, with counts and the changed entries as runs.
+
+    Never a row per entry: a bulk change may touch a million of them.
+    """
+    audit.record(
+        session,
+        "entry.bulk_labels",
+        dataset=dataset,
+        entry_runs=[
+            run for runs in (*change.added.values(), *change.removed.values()) for run in runs
+        ],
+        detail={
+            "matched": change.matched,
+            "added": {name: _count(runs) for name, runs in change.added.items()},
+            "removed": {name: _count(runs) for name, runs in change.removed.items()},
+            **extra,
+        },
+    )
 
 
 def revert_bulk(
@@ -183,6 +210,7 @@ def revert_bulk(
             present = _in_dataset(session, dataset.id, ids)
             _apply(session, dataset.id, present, {name: restore[name]}, {}, change)
         change.matched = sum(len(ids) for ids in (*added_ids.values(), *removed_ids.values()))
+        _record(session, dataset, change, undo=True)
         return change
 
 

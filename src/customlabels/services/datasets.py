@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Dataset, DatasetLabelStat, Label, utcnow
 from customlabels.errors import AlreadyExists, DatasetNotFound, ResourceInUse
+from customlabels.services import audit
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
 from customlabels.services.jobs import active_jobs_of_project
@@ -108,6 +109,13 @@ def insert_dataset(
         session.flush()
     except IntegrityError:
         raise AlreadyExists(f"project {project_name!r} already has a {kind} dataset") from None
+    audit.record(
+        session,
+        "dataset.create",
+        project=project,
+        dataset=dataset,
+        detail={"source": str((source or {}).get("kind", ""))},
+    )
     return dataset
 
 
@@ -149,6 +157,9 @@ def delete_dataset(ctx: Context, project_name: str, type_name: str) -> None:
                 f"the {dataset.dataset_type} dataset of {project_name!r} has a running job "
                 f"(id {running[0].id}); wait for it to finish"
             )
+        audit.record(
+            session, "dataset.delete", dataset=dataset, detail={"entries": dataset.entry_count}
+        )
         session.execute(delete(Dataset).where(Dataset.id == dataset.id))
 
 

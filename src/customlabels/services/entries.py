@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Asset, Box, Entry, EntryLabel, utcnow
 from customlabels.errors import EntryNotFound, InvalidInput, VersionConflict
-from customlabels.services import stats
+from customlabels.services import audit, stats
 from customlabels.services.bulk_changes import bulk_labels_recorded, existing_label_ids
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
@@ -129,6 +129,10 @@ def delete_entries(ctx: Context, project: str, type_name: str, flt: EntryFilter)
         for part in stats.chunks(ids):
             session.execute(delete(Entry).where(Entry.id.in_(list(part))))
         stats.apply_delta(session, before, stats.Contribution())
+        if ids:
+            audit.record(
+                session, "entry.delete", dataset=dataset, entry_ids=ids, detail={"count": len(ids)}
+            )
         return len(ids)
 
 
@@ -210,6 +214,11 @@ def edit_entry(
         _bump_version(session, entry, expected_version)
         label_ids = ensure_labels(session, dataset.project_id, names)
         before = stats.contribution(session, [entry.id])
+        had = set(
+            session.scalars(select(EntryLabel.label_id).where(EntryLabel.entry_id == entry.id))
+        )
+        boxes_before = _box_count(session, entry.id)
+        gone: dict[str, int] = {}
         if remove_labels:
             gone = existing_label_ids(session, dataset.project_id, remove_labels)
             session.execute(
@@ -272,9 +281,33 @@ def edit_entry(
         stats.refresh_entry_flags(session, [entry.id])
         after = stats.contribution(session, [entry.id])
         stats.apply_delta(session, before, after)
+        removed = [name for name, label_id in gone.items() if label_id in had]
+        added = [name for name in dict.fromkeys(add_labels) if label_ids[name] not in present]
+        if added or removed or accepted:
+            accepted_names = [n for n in dict.fromkeys(add_labels) if label_ids[n] in present]
+            audit.record(
+                session,
+                "entry.labels",
+                dataset=dataset,
+                entry_id=entry.id,
+                detail={"added": added, "removed": removed, "accepted": accepted_names},
+            )
+        touches_boxes = boxes is not None or add_boxes or update_boxes or delete_box_ids
+        if touches_boxes or no_objects is not None:
+            detail: dict[str, object] = {
+                "boxes_before": boxes_before,
+                "boxes_after": _box_count(session, entry.id),
+            }
+            if no_objects is not None:
+                detail["no_objects"] = no_objects
+            audit.record(session, "entry.boxes", dataset=dataset, entry_id=entry.id, detail=detail)
         session.flush()
         session.expire_all()
         return load_entries(session, [entry.id])[0]
+
+
+def _box_count(session: Session, entry_id: int) -> int:
+    return session.scalar(select(func.count()).where(Box.entry_id == entry_id)) or 0
 
 
 def _check_box_ids(

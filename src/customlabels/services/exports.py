@@ -29,6 +29,7 @@ from customlabels.formats.voc import write_voc
 from customlabels.formats.yolo import write_yolo
 from customlabels.imaging import upright_image
 from customlabels.imaging.orientation import upright_to_raw_box
+from customlabels.services import audit
 from customlabels.services.assets import read_original
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, project_label_names
@@ -270,5 +271,8 @@ def start_export(
             params,
             project_id=dataset.project_id,
             dataset_id=dataset.id,
+        )
+        audit.record(
+            session, "dataset.export", dataset=dataset, detail={"format": fmt, "job_id": job.id}
         )
         return job.id

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Job, utcnow
 from customlabels.errors import JobNotFound
+from customlabels.services import actor
 from customlabels.services.context import Context
 from customlabels.services.sql_helpers import changed_rows
 
@@ -85,6 +86,9 @@ def create_job(
     project_id: int | None = None,
     dataset_id: int | None = None,
 ) -> Job:
+    if actor.is_set() and actor.REQUESTED_BY not in params:
+        # The job runs later, elsewhere: its audit events name whoever queued it.
+        params = {**params, actor.REQUESTED_BY: actor.current()}
     job = Job(kind=kind, params=params, project_id=project_id, dataset_id=dataset_id)
     session.add(job)
     session.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from customlabels.db.tables import Box, Dataset, DatasetLabelStat, EntryLabel, Label
 from customlabels.errors import AlreadyExists, InvalidInput, LabelNotFound
-from customlabels.services import stats
+from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.names import check_color, check_label_name
@@ -116,6 +116,9 @@ def create_label(ctx: Context, project_name: str, name: str, color: str | None =
             session.flush()
         except IntegrityError:
             raise AlreadyExists(f"label {name!r} already exists in {project_name!r}") from None
+        audit.record(
+            session, "label.create", project=project, label=name, detail={"color": label.color}
+        )
         return LabelInfo(label.id, label.name, label.color)
 
 
@@ -167,7 +170,17 @@ def update_label(
                     f"merge {name!r} into it instead"
                 )
             label.name = new_name
-        if checked_color is not None:
+            audit.record(
+                session, "label.rename", project=project, label=new_name, detail={"from": name}
+            )
+        if checked_color is not None and checked_color != label.color:
+            audit.record(
+                session,
+                "label.recolor",
+                project=project,
+                label=label.name,
+                detail={"from": label.color, "to": checked_color},
+            )
             label.color = checked_color
         session.flush()
         return LabelInfo(label.id, label.name, label.color)
@@ -222,6 +235,17 @@ def merge_labels(ctx: Context, project_name: str, source: str, target: str) -> L
         session.expire_all()
         kept_label = session.get(Label, kept.id)
         assert kept_label is not None
+        audit.record(
+            session,
+            "label.merge",
+            project=project,
+            label=target,
+            detail={
+                "source": source,
+                "image_labels": src_use.image_labels,
+                "boxes": src_use.boxes,
+            },
+        )
         return _usage(session, kept_label)
 
 
@@ -301,6 +325,13 @@ def delete_label(ctx: Context, project_name: str, name: str) -> LabelUsage:
         after = stats.contribution(session, affected)
         stats.apply_delta(session, before, after)
         session.execute(delete(Label).where(Label.id == label.id))
+        audit.record(
+            session,
+            "label.delete",
+            project=project,
+            label=name,
+            detail={"image_labels": usage.image_labels, "boxes": usage.boxes},
+        )
         return usage
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Dataset, Project
 from customlabels.errors import AlreadyExists, ProjectNotFound, ResourceInUse
+from customlabels.services import audit
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
 from customlabels.services.jobs import active_jobs_of_project
@@ -73,6 +74,7 @@ def create_project(ctx: Context, name: str) -> ProjectInfo:
             project = Project(name=name)
             session.add(project)
             session.flush()
+            audit.record(session, "project.create", project=project)
             return _info(session, project)
     except IntegrityError:
         raise AlreadyExists(f"project {name!r} already exists") from None
@@ -105,4 +107,6 @@ def delete_project(ctx: Context, name: str) -> None:
                 "wait for it to finish",
                 {"job_ids": [j.id for j in running]},
             )
+        # Recorded first: the event's project_id is then set to NULL, its name kept.
+        audit.record(session, "project.delete", project=project)
         session.execute(delete(Project).where(Project.id == project.id))

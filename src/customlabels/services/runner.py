@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from customlabels.db.tables import Dataset, Job, Project
 from customlabels.errors import CustomLabelsError
+from customlabels.services import actor
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
@@ -45,7 +46,8 @@ def run_job(ctx: Context, job_id: int) -> JobInfo:
     with running_lock(ctx, job_id):
         if not mark_running(ctx, job_id):
             return get_job(ctx, job_id)  # not QUEUED any more: failed, stopped or taken
-        with JobLease(ctx, job_id):
+        requester = str(params.get(actor.REQUESTED_BY) or actor.SYSTEM)
+        with JobLease(ctx, job_id), actor.acting_as(requester):
             return _run(ctx, job_id, kind, params, dataset_id, project_name)
 
 

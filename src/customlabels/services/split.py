@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from customlabels.db.tables import Box, Dataset, Entry, EntryLabel
 from customlabels.errors import InvalidInput
-from customlabels.services import stats
+from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset
 from customlabels.services.jobs import Progress, create_job
@@ -141,6 +141,13 @@ def distribute(
                 )
         stats.recompute_dataset(session, train.id)
         stats.recompute_dataset(session, test.id)
+        audit.record(
+            session,
+            "dataset.split",
+            dataset=test,
+            entry_ids=chosen,
+            detail={"moved": len(chosen), "train": len(entry_labels) - len(chosen)},
+        )
     if progress:
         progress.advance(len(chosen))
     return {"moved": len(chosen), "train": len(entry_labels) - len(chosen), "test": len(chosen)}

@@ -6,6 +6,7 @@ import type {
   DatasetInfo,
   DatasetLabel,
   Entry,
+  EntryHistory,
   EntryPage,
   Job,
   ProjectOverview,
@@ -25,6 +26,7 @@ export const keys = {
   count: (p: string, t: string, f: GalleryFilter) => ["project", p, "dataset", t, "count", f] as const,
   entry: (p: string, t: string, id: number) => ["project", p, "dataset", t, "entry", id] as const,
   jobs: (p: string) => ["project", p, "jobs"] as const,
+  history: (p: string, t: string, id: number) => ["project", p, "dataset", t, "entry", id, "history"] as const,
 };
 
 export function useSettings() {
@@ -103,6 +105,15 @@ export function useEntry(project: string, type: string, id: number | null) {
     enabled: id !== null,
     staleTime: 0,
     gcTime: 60_000,
+  });
+}
+
+/** Who changed an entry and when, newest first (the audit log). */
+export function useEntryHistory(project: string, type: string, id: number) {
+  return useQuery({
+    queryKey: keys.history(project, type, id),
+    queryFn: () => api<EntryHistory>(`${datasetPath(project, type)}/entries/${id}/history?limit=50`),
+    staleTime: 0,
   });
 }
 

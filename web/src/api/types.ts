@@ -105,6 +105,18 @@ export interface EntryPage {
   next_token: string | null;
 }
 
+/** One change of an entry from the audit log: actor is a user, "cli:<os user>" or "system". */
+export interface HistoryItem {
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface EntryHistory {
+  items: HistoryItem[];
+}
+
 export type IdRuns = [number, number][];
 
 export interface BulkChange {

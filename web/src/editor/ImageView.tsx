@@ -9,6 +9,7 @@ import { fileName } from "../gallery/Tile";
 import { BoxList } from "./BoxList";
 import { BoxStage, type View } from "./BoxStage";
 import { ConflictDialog } from "./ConflictDialog";
+import { EntryHistory } from "./EntryHistory";
 import { boxProblem, clampRect, docOf, newKey, round, type Doc, type EBox, type Rect } from "./model";
 import { useAutosave } from "./useAutosave";
 import { useHistory } from "./useHistory";
@@ -301,6 +302,7 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
             )}
             <BoxList boxes={doc.boxes} selected={selected} colors={colors} onSelect={setSelected} onDelete={deleteBox} />
           </section>
+          <EntryHistory project={project} type={type} entryId={entry.id} />
           <p className="muted small">Wheel or +/− to zoom, Space+drag or right-drag to pan, 0 to fit · ← → previous/next image · ? for all keys. Every change is saved at once.</p>
         </aside>
       </div>

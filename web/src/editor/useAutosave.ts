@@ -37,6 +37,8 @@ export function useAutosave(project: string, type: string, entry: Entry, current
       },
     );
     void client.invalidateQueries({ queryKey: keys.labels(project, type) });
+    // The History section lists this save too.
+    void client.invalidateQueries({ queryKey: keys.history(project, type, fresh.id) });
     void client.invalidateQueries({ queryKey: keys.dataset(project, type), exact: true });
     void client.invalidateQueries({ queryKey: ["project", project, "dataset", type, "count"] });
     void client.invalidateQueries({ queryKey: keys.projects });

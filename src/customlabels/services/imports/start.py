@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Dataset
 from customlabels.errors import AlreadyExists, ResourceInUse
+from customlabels.services import audit
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset
 from customlabels.services.imports.sources import check_source
@@ -89,6 +90,12 @@ def start_dataset_update(ctx: Context, project: str, type_name: str, source: dic
             {"source": source},
             project_id=dataset.project_id,
             dataset_id=dataset.id,
+        )
+        audit.record(
+            session,
+            "dataset.update",
+            dataset=dataset,
+            detail={"source": str(source.get("kind", "")), "job_id": job.id},
         )
         return job.id
 

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from customlabels.db.tables import Dataset, Job, utcnow
 from customlabels.errors import DatasetNotFound, InvalidInput, ResourceInUse
+from customlabels.services import audit
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset, set_status
 from customlabels.services.imports.candidates import Candidate, IngestSummary
@@ -167,4 +168,13 @@ def finish_session(
     else:
         status, text = "UPDATE_COMPLETE", f"The dataset was successfully updated: {message}."
     set_status(ctx, dataset_id, status, text)
+    with ctx.db.write() as session:  # after the fact: the files are stored, whatever happens
+        dataset = session.get(Dataset, dataset_id)
+        if dataset is not None:
+            audit.record(
+                session,
+                "dataset.upload",
+                dataset=dataset,
+                detail={"entries": entries, "with_errors": errors, "job_id": job_id},
+            )
     return get_job(ctx, job_id)

@@ -17,7 +17,7 @@ from customlabels.db.tables import Box, Entry, EntryLabel, ModelVersion, Project
 from customlabels.errors import ResourceNotReady
 from customlabels.imaging.probe import InvalidImage
 from customlabels.imaging.thumbnail import decode_upright
-from customlabels.services import stats
+from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
@@ -203,6 +203,15 @@ def accept_predictions(ctx: Context, project: str, type_name: str, flt: EntryFil
                 .where(Entry.id.in_(chunk))
                 .values(has_predictions=False, version=Entry.version + 1, updated_at=utcnow())
                 .execution_options(synchronize_session=False)
+            )
+        if ids:
+            # One event for the whole selection, its entries as id runs (services/audit.py).
+            audit.record(
+                session,
+                "prelabel.accept",
+                dataset=dataset,
+                entry_ids=ids,
+                detail={"count": len(ids)},
             )
         return len(ids)
 

@@ -70,6 +70,7 @@ def start_version(ctx: Context, project: str, name: str) -> VersionInfo:
         set_status(ctx, version.id, "FAILED", f"The model could not be loaded: {exc}")
         raise
     set_status(ctx, version.id, "RUNNING", "The model is running.", only_from=("STARTING",))
+    versions.record_version_event(ctx, project, "version.start", name)
     return describe_version(ctx, project, name)
 
 
@@ -83,6 +84,7 @@ def stop_version(ctx: Context, project: str, name: str) -> VersionInfo:
     set_status(ctx, version.id, "STOPPING", "The model is stopping.")
     _unload(version)
     set_status(ctx, version.id, "STOPPED", "The model is stopped.", only_from=("STOPPING",))
+    versions.record_version_event(ctx, project, "version.stop", name)
     return describe_version(ctx, project, name)
 
 

@@ -27,6 +27,7 @@ from customlabels.errors import (
     ResourceNotReady,
     VersionNotFound,
 )
+from customlabels.services import audit
 from customlabels.services.arns import version_arn
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
@@ -238,6 +239,12 @@ def create_version(
                 )
                 version.job_id = job.id
             session.flush()
+            audit.record(
+                session,
+                "version.train",
+                project=project_row,
+                detail={"version": version.name, "status": version.status},
+            )
             return version_info(session, version, project_row)
     except IntegrityError:
         _discard(ctx, keys.values())
@@ -308,6 +315,7 @@ def delete_version(ctx: Context, project: str, name: str) -> None:
             )
         )
         session.execute(delete(ModelVersion).where(ModelVersion.id == version.id))
+        audit.record(session, "version.delete", project=project_row, detail={"version": name})
     _discard(ctx, keys)
 
 
@@ -365,6 +373,12 @@ def copy_version(
                     )
                 )
             session.flush()
+            audit.record(
+                session,
+                "version.copy",
+                project=target,
+                detail={"version": version.name, "from": source.arn},
+            )
             return version_info(session, version, target)
     except IntegrityError:
         _discard(ctx, [k for k in copies.values() if k])
@@ -399,6 +413,15 @@ def set_status(
             session, statement.values(status=status, status_message=message, **values)
         )
         return bool(moved)
+
+
+def record_version_event(ctx: Context, project: str, action: str, name: str) -> None:
+    """An audit event for a change of a version's state made outside one transaction
+    (starting and stopping a served model take several)."""
+    with ctx.db.write() as session:
+        audit.record(
+            session, action, project=get_project(session, project), detail={"version": name}
+        )
 
 
 def reap_interrupted_trainings(ctx: Context) -> int:
@@ -467,5 +490,11 @@ def stop_training(ctx: Context, project: str, name: str) -> VersionInfo:
             version.status_code, version.finished_at = "STOPPED_BY_USER", utcnow()
             if job is not None:
                 job.status, job.message, job.finished_at = "FAILED", STOPPED_BY_USER, utcnow()
+        audit.record(
+            session,
+            "version.stop",
+            project=project_row,
+            detail={"version": name, "training": True},
+        )
         session.flush()
         return version_info(session, version, project_row)
