@@ -359,3 +359,42 @@ def test_the_last_admin_can_be_neither_deleted_nor_demoted(lone: Served) -> None
         assert boss.patch("/users/boss", json={"role": "viewer"}).status_code == 409
         assert boss.delete("/users/admin").status_code == 204
         assert [u["name"] for u in boss.get("/users").json()] == ["boss"]
+
+
+def test_a_user_changes_their_own_password(served: Served, anon: httpx.Client) -> None:
+    ensure_user(served.ctx, "lea", "viewer", PASSWORD)
+    signed = _signed_in(served.base_url, "lea")
+    wrong = anon.put(
+        "/session/password",
+        json={"current_password": "not it at all", "new_password": "a new password"},
+        headers=signed.writing(),
+    )
+    assert wrong.status_code == 400, wrong.text
+    changed = anon.put(
+        "/session/password",
+        json={"current_password": PASSWORD, "new_password": "a new password"},
+        headers=signed.writing(),
+    )
+    assert changed.status_code == 204, changed.text
+    assert _sign_in(served.base_url, "lea", PASSWORD).status_code == 401
+    assert _sign_in(served.base_url, "lea", "a new password").status_code == 200
+
+
+def test_a_deleted_user_loses_keys_sessions_and_grants_even_if_the_name_returns(
+    served: Served, anon: httpx.Client, api: httpx.Client
+) -> None:
+    assert api.post("/projects", json={"name": "left-behind"}).status_code == 201
+    ensure_user(served.ctx, "max", "annotator", PASSWORD)
+    key = key_headers(served.ctx, "max", "annotator")
+    signed = _signed_in(served.base_url, "max")
+    assert api.put("/projects/left-behind/members/max", json={"role": "annotator"}).status_code
+    assert api.delete("/users/max").status_code == 204
+    assert anon.get("/session", headers=key).status_code == 401
+    assert anon.get("/session", headers=signed.cookie()).status_code == 401
+    # A new user of the same name starts with nothing of the old one's.
+    made = api.post("/users", json={"name": "max", "role": "annotator", "password": PASSWORD})
+    assert made.status_code == 201, made.text
+    assert made.json()["key_count"] == 0
+    assert anon.get("/session", headers=key).status_code == 401
+    assert anon.get("/session", headers=signed.cookie()).status_code == 401
+    assert api.get("/projects/left-behind/members").json()["members"] == []
