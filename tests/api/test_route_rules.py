@@ -86,7 +86,7 @@ def _url(path: str, project: str, entry_id: int, user: str) -> str:
         "user": user,
         "version": "no-such-version",
         "job_id": "999999",
-        "session": "999999",
+        "session": "999999",  # an upload session (its job id) that doesn't exist
         "sha256": "0" * 64,
         "access_key_id": "AKCLNOSUCHKEY0000000",
     }

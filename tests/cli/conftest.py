@@ -35,6 +35,7 @@ def _run(
     data_dir: DataDir | Path | None = None,
     env: dict[str, str] | None = None,
     ok: bool | None = True,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command = [str(EXECUTABLE), *(str(a) for a in args)]
     database: dict[str, str] = {}
@@ -50,7 +51,13 @@ def _run(
         | (env or {})
     )
     done = subprocess.run(
-        command, capture_output=True, text=True, env=full_env, timeout=120, check=False
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
     )
     if ok is True:
         assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
@@ -61,7 +68,8 @@ def _run(
 
 @pytest.fixture(scope="session")
 def cli() -> Cli:
-    """``cli(*args, data_dir=..., env=..., ok=True|False|None)`` runs the executable."""
+    """``cli(*args, data_dir=..., env=..., ok=True|False|None, stdin=None)`` runs the
+    executable (``stdin``: what it reads from standard input)."""
     assert EXECUTABLE.exists(), f"no customlabels executable beside {sys.executable}"
     return _run
 

@@ -57,6 +57,8 @@ def authenticate(request: Request) -> Principal | None:
         principal = api_keys.principal_of_key(ctx, key_id, secret)
         if principal is None:
             raise NotAuthenticated("the API key is unknown or its secret is wrong")
+        # Shown beside the key in the console and the CLI, so unused keys can be revoked.
+        api_keys.note_key_used(ctx, key_id)
         return principal
     token = request.cookies.get(SESSION_COOKIE)
     if token:

@@ -73,8 +73,9 @@ def sign_out(request: Request, ctx: Ctx) -> Response:
 def change_password(body: PasswordChange, principal: CurrentPrincipal, ctx: Ctx) -> Response:
     """Change one's own password; the current one is asked for again."""
     with ctx.db.read() as session:
-        user = accounts.get_user(session, principal.name)
-    if not accounts.password_matches(user.password_hash, body.current_password):
+        # Read inside the session: its rollback expires the row, unreadable after it.
+        password_hash = accounts.get_user(session, principal.name).password_hash
+    if not accounts.password_matches(password_hash, body.current_password):
         raise InvalidInput("the current password is wrong")
     accounts.set_password(ctx, principal.name, body.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,8 +112,21 @@ def principal_of_key(ctx: Context, access_key_id: str, secret: str) -> Principal
     return found[0]
 
 
+# When this process last wrote each key's last use: a write per request would take the
+# database's write lock on every API call, so a key's use is written at most once a minute.
+NOTE_EVERY_S = 60.0
+_noted: dict[str, float] = {}
+_noted_lock = threading.Lock()
+
+
 def note_key_used(ctx: Context, access_key_id: str) -> None:
     """Record when a key was last used (shown beside it, so unused keys can be revoked)."""
+    now = time.monotonic()
+    with _noted_lock:
+        last = _noted.get(access_key_id)
+        if last is not None and now - last < NOTE_EVERY_S:
+            return
+        _noted[access_key_id] = now
     with ctx.db.write() as session:
         key = session.scalar(select(ApiKey).where(ApiKey.access_key_id == access_key_id))
         if key is not None:

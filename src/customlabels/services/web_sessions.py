@@ -60,14 +60,17 @@ def sign_in(ctx: Context, name: str, password: str) -> NewSession:
     enough to stop guessing, short enough that a user who mistyped is not locked out.
     """
     now = utcnow()
+    # Plain values, not the row: the read session's rollback expires every row it loaded,
+    # and an expired row read after the session closed raises DetachedInstanceError.
     with ctx.db.read() as session:
-        user = session.scalar(select(User).where(User.name == name))
-    if (
-        user is not None
-        and user.signin_blocked_until is not None
-        and user.signin_blocked_until > now
-    ):
-        raise SignInThrottled(math.ceil((user.signin_blocked_until - now).total_seconds()))
+        user = session.execute(
+            select(
+                User.id, User.name, User.role, User.password_hash, User.signin_blocked_until
+            ).where(User.name == name)
+        ).first()
+    blocked_until = user.signin_blocked_until if user is not None else None
+    if blocked_until is not None and blocked_until > now:
+        raise SignInThrottled(math.ceil((blocked_until - now).total_seconds()))
     if user is None or not password_matches(user.password_hash, password):
         if user is not None:
             _note_failure(ctx, user.id)

@@ -140,7 +140,7 @@ export function UsersPage() {
         <h1>Users and keys</h1>
         <CreateUserForm />
       </div>
-      <table className="users">
+      <table className="table users">
         <thead><tr><th>User</th><th>Role</th><th>Password</th><th>API keys</th><th /></tr></thead>
         <tbody>
           {(users.data ?? []).map((u) => (

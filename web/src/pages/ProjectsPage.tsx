@@ -7,6 +7,7 @@ import type { DatasetOverview, ProjectOverview } from "../api/types";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useToast } from "../components/Toasts";
 import { ReclaimNotice } from "../project/ReclaimNotice";
+import { useSession } from "../account/session";
 
 function DatasetCell({ d }: { d: DatasetOverview | undefined }) {
   if (!d) return <span className="muted">none</span>;
@@ -54,6 +55,9 @@ function CreateProjectForm() {
 
 export function ProjectsPage() {
   const projects = useProjects();
+  // POST /projects needs the editor role on the server: others get no form that would fail.
+  const role = useSession().data?.role;
+  const canCreate = role === "admin" || role === "editor";
   const [deleting, setDeleting] = useState<ProjectOverview | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
   const client = useQueryClient();
@@ -71,13 +75,17 @@ export function ProjectsPage() {
     <section>
       <div className="page-head">
         <h1>Projects</h1>
-        <CreateProjectForm />
+        {canCreate && <CreateProjectForm />}
       </div>
       {deleted && <ReclaimNotice key={deleted} deleted={deleted} onClose={() => setDeleted(null)} />}
       {projects.isLoading && <p>Loading…</p>}
       {projects.error && <p className="error">{errorText(projects.error)}</p>}
       {projects.data?.length === 0 && (
-        <p className="empty">No projects yet. A project holds a training and a test dataset of images; create one above.</p>
+        <p className="empty">
+          {canCreate
+            ? "No projects yet. A project holds a training and a test dataset of images; create one above."
+            : "No projects yet: an admin gives you the projects you work on."}
+        </p>
       )}
       {!!projects.data?.length && (
         <table className="table projects">
