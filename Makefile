@@ -70,6 +70,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_s3.py
 	$(BIN)/python bench/query.py
 	$(BIN)/python bench/manifest.py
+	$(BIN)/python bench/load.py --db sqlite
+	$(BIN)/python bench/load.py --db postgresql
 
 clean:
 	rm -rf $(VENV) build *.egg-info web/node_modules src/customlabels/static

@@ -77,9 +77,15 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (never takes SQLite's write lock)."""
+        """A read-only session (never takes SQLite's write lock).
+
+        The objects read stay usable after the block: they are detached before the
+        rollback that ends the read transaction, which would otherwise expire them (and
+        reading an attribute of an expired, detached object raises DetachedInstanceError).
+        """
         with self._sessions() as session:
             yield session
+            session.expunge_all()
             session.rollback()
 
     @contextmanager
