@@ -28,6 +28,7 @@ from customlabels.api.auth import authorize_as_actor, signed_in
 from customlabels.api.console_static import mount_console
 from customlabels.api.docs_pages import mount_docs
 from customlabels.api.request_ids import RequestIdMiddleware
+from customlabels.compat.endpoint import mount_compat
 from customlabels.errors import CustomLabelsError, NotFound
 from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
@@ -116,6 +117,7 @@ def create_app(ctx: Context, queue: JobQueue) -> FastAPI:
     def openapi_schema() -> dict[str, Any]:
         return app.openapi()
 
+    mount_compat(app)  # POST /: the Rekognition-compatible API, signed with SigV4
     mount_docs(app, app.title)
     mount_console(app)  # the web console at /, when it has been built (last: catch-all)
     return app

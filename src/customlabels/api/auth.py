@@ -14,7 +14,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from sqlalchemy import select
 
 from customlabels.api.route_rules import Rule, Scope, rule_for
 from customlabels.db.tables import Job, Project
@@ -23,7 +22,7 @@ from customlabels.errors import AccessDenied, JobNotFound, ProjectNotFound
 from customlabels.services import actor, api_keys, web_sessions
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
-from customlabels.services.project_access import role_on_project
+from customlabels.services.project_access import role_on_project, role_on_project_named
 from customlabels.services.roles import Role, at_least
 
 SESSION_COOKIE = "customlabels_session"
@@ -81,9 +80,7 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 
 
 def _project_role(ctx: Context, principal: Principal, project: str) -> Role:
-    with ctx.db.read() as session:
-        row = session.scalar(select(Project).where(Project.name == project))
-        role = role_on_project(session, principal, row) if row is not None else None
+    role = role_on_project_named(ctx, principal, project)
     if role is None:
         # The same answer as for a project that doesn't exist: names are not revealed.
         raise ProjectNotFound(f"no project {project!r}")

@@ -98,3 +98,11 @@ def members(ctx: Context, project: str) -> tuple[bool, list[Member]]:
 def set_members_only(ctx: Context, project: str, members_only: bool) -> None:
     with ctx.db.write() as session:
         get_project(session, project).members_only = members_only
+
+
+def role_on_project_named(ctx: Context, principal: Principal, project: str) -> Role | None:
+    """The principal's role on the project called ``project``; None when it has none there
+    or the project doesn't exist (callers answer both alike, revealing no names)."""
+    with ctx.db.read() as session:
+        row = session.scalar(select(Project).where(Project.name == project))
+        return role_on_project(session, principal, row) if row is not None else None

@@ -1,0 +1,35 @@
+"""The operations the compatible API answers: a handler and the role each needs.
+
+Each ``ops_*`` module lists its operations; ``OPERATIONS`` joins them. A test checks that
+every Custom Labels operation of botocore's Rekognition model is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from customlabels.services.context import Context
+from customlabels.services.principals import Principal
+from customlabels.services.roles import Role
+
+Handler = Callable[[Context, Principal, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    handler: Handler
+    # The role the user needs: on the project the request names (``project_of`` gives its
+    # name from the parameters), or on the server when the operation names none.
+    role: Role
+    project_of: Callable[[Context, dict[str, Any]], str | None] | None = None
+
+
+def operations() -> dict[str, Operation]:
+    from customlabels.compat import ops_projects
+
+    found: dict[str, Operation] = {}
+    for module in (ops_projects,):
+        found.update(module.OPERATIONS)
+    return found

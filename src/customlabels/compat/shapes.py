@@ -1,0 +1,62 @@
+"""Values in the compatible API's encoding: timestamps as epoch seconds (as botocore
+parses them), ARNs read back into our names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from customlabels.compat.errors import CompatError, invalid_parameter
+from customlabels.errors import ProjectNotFound
+from customlabels.services import projects
+from customlabels.services.arns import project_arn
+from customlabels.services.context import Context
+
+
+def epoch(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment else None
+
+
+def with_epochs(value: Any) -> Any:
+    """A shape of services/shapes.py with its ISO timestamps as epoch seconds."""
+    if isinstance(value, dict):
+        return {k: _timestamp(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_epochs(v) for v in value]
+    return value
+
+
+def _timestamp(key: str, value: Any) -> Any:
+    if isinstance(value, str) and key.endswith("Timestamp"):
+        return datetime.fromisoformat(value).timestamp()
+    return with_epochs(value)
+
+
+def required(params: dict[str, Any], name: str) -> Any:
+    if params.get(name) in (None, ""):
+        raise invalid_parameter(f"{name} is required")
+    return params[name]
+
+
+def project_name_of_arn(ctx: Context, arn: str) -> str:
+    """The project an ARN names (``...:project/NAME/MILLIS`` and anything under it).
+
+    The creation time in the ARN must match: a project deleted and made again under the
+    same name is a different resource, as in the hosted service.
+    """
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or not parts[5].startswith("project/"):
+        raise invalid_parameter(f"not a project ARN: {arn!r}")
+    segments = parts[5].split("/")
+    if len(segments) < 3:
+        raise invalid_parameter(f"not a project ARN: {arn!r}")
+    name = segments[1]
+    try:
+        created = projects.describe_project(ctx, name).created_at
+    except ProjectNotFound:
+        created = None
+    if created is None or project_arn(name, created) != "/".join(
+        [f"{':'.join(parts[:5])}:project", name, segments[2]]
+    ):
+        raise CompatError("ResourceNotFoundException", f"no project with ARN {arn}")
+    return name
