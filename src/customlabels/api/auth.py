@@ -16,13 +16,12 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 
 from customlabels.api.route_rules import Rule, Scope, rule_for
-from customlabels.db.tables import Job, Project
 from customlabels.error_base import CustomLabelsError
 from customlabels.errors import AccessDenied, JobNotFound, ProjectNotFound
 from customlabels.services import actor, api_keys, web_sessions
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
-from customlabels.services.project_access import role_on_project, role_on_project_named
+from customlabels.services.project_access import role_on_job, role_on_project_named
 from customlabels.services.roles import Role, at_least
 
 SESSION_COOKIE = "customlabels_session"
@@ -90,16 +89,8 @@ def _project_role(ctx: Context, principal: Principal, project: str) -> Role:
 def _job_role(ctx: Context, principal: Principal, job_id: str) -> Role:
     if not job_id.isdigit():
         return principal.role  # the route refuses it as invalid input, which reveals nothing
-    with ctx.db.read() as session:
-        job = session.get(Job, int(job_id))
-        project = session.get(Project, job.project_id) if job and job.project_id else None
-        if job is None:
-            raise JobNotFound(f"no job {job_id}")
-        if project is None:  # a job of a project since deleted, or of none: admins only
-            role = Role.ADMIN if principal.role == Role.ADMIN else None
-        else:
-            role = role_on_project(session, principal, project)
-    if role is None:
+    role = role_on_job(ctx, principal, int(job_id))
+    if role is None:  # as a missing job: other projects' jobs are not revealed
         raise JobNotFound(f"no job {job_id}")
     return role
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, or_, select, true
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Project, ProjectMember, User
+from customlabels.db.tables import Job, Project, ProjectMember, User
 from customlabels.errors import InvalidInput, NotFound
 from customlabels.services.accounts import get_user
 from customlabels.services.context import Context
@@ -106,3 +106,16 @@ def role_on_project_named(ctx: Context, principal: Principal, project: str) -> R
     with ctx.db.read() as session:
         row = session.scalar(select(Project).where(Project.name == project))
         return role_on_project(session, principal, row) if row is not None else None
+
+
+def role_on_job(ctx: Context, principal: Principal, job_id: int) -> Role | None:
+    """The principal's role on a job's project; a job of no project (or of a deleted one)
+    is the admins'. None when the job doesn't exist or the principal holds no role on it."""
+    with ctx.db.read() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return None
+        project = session.get(Project, job.project_id) if job.project_id else None
+        if project is None:
+            return Role.ADMIN if principal.role == Role.ADMIN else None
+        return role_on_project(session, principal, project)
