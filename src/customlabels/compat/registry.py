@@ -45,9 +45,9 @@ class Operation:
 
 
 def operations() -> dict[str, Operation]:
-    from customlabels.compat import ops_projects
+    from customlabels.compat import ops_datasets, ops_projects
 
     found: dict[str, Operation] = {}
-    for module in (ops_projects,):
+    for module in (ops_projects, ops_datasets):
         found.update(module.OPERATIONS)
     return found
