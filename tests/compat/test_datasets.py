@@ -16,6 +16,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from tests.s3.helpers import png, put
 
+from customlabels.services import project_access
+
 from .conftest import Compat
 
 IN_PROGRESS = ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
@@ -275,3 +277,24 @@ def test_a_viewer_may_list_but_not_create_or_change(
         with pytest.raises(ClientError) as caught:
             call()
         assert error_of(caught.value) == "AccessDeniedException"
+
+
+def test_copying_needs_a_role_on_the_source_project(
+    compat: Compat, rekognition: Any, error_of: Callable[[Exception], str]
+) -> None:
+    secret = rekognition.create_project(ProjectName="secret")["ProjectArn"]
+    source = rekognition.create_dataset(ProjectArn=secret, DatasetType="TRAIN")["DatasetArn"]
+    project_access.set_members_only(compat.ctx, "secret", True)
+    mine = rekognition.create_project(ProjectName="mine")["ProjectArn"]
+    editor = compat.client("eddie", "editor")
+    with pytest.raises(ClientError) as caught:
+        editor.create_dataset(
+            ProjectArn=mine, DatasetType="TRAIN", DatasetSource={"DatasetArn": source}
+        )
+    # As for any project the caller holds no role on: its existence is not revealed.
+    assert error_of(caught.value) == "ResourceNotFoundException"
+    project_access.grant(compat.ctx, "secret", "eddie", "viewer")
+    copied = editor.create_dataset(
+        ProjectArn=mine, DatasetType="TRAIN", DatasetSource={"DatasetArn": source}
+    )["DatasetArn"]
+    assert settled(editor, copied)["Status"] == "CREATE_COMPLETE"
