@@ -22,6 +22,8 @@ __all__ = [
     "FormatError",
     "InternalError",
     "InvalidInput",
+    "InvalidPageToken",
+    "InvalidS3Object",
     "JobNotFound",
     "LabelNotFound",
     "NotFound",
@@ -36,6 +38,15 @@ __all__ = [
 class InvalidInput(CustomLabelsError):
     status = 400
     code = "InvalidParameter"
+
+
+class InvalidPageToken(InvalidInput):
+    """A page token that is not one of ours, or belongs to another listing (the hosted
+    InvalidPaginationTokenException); the REST code stays ``InvalidParameter``."""
+
+
+class InvalidS3Object(InvalidInput):
+    """An S3 object a request names that can't be read (the hosted InvalidS3ObjectException)."""
 
 
 class AccessDenied(CustomLabelsError):

@@ -14,13 +14,13 @@ from starlette.concurrency import run_in_threadpool
 
 from customlabels.compat import sigv4
 from customlabels.compat.errors import CompatError, access_denied, translate
-from customlabels.compat.registry import Operation, operations
+from customlabels.compat.registry import CompatRequest, Operation, operations
 from customlabels.error_base import CustomLabelsError
 from customlabels.services import actor, api_keys
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.project_access import role_on_project_named
-from customlabels.services.roles import at_least
+from customlabels.services.roles import Role, at_least
 
 TARGET_PREFIX = "RekognitionService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -74,25 +74,29 @@ def _authenticate(ctx: Context, request: Request, body: bytes) -> Principal:
     return principal
 
 
-def _authorize(ctx: Context, principal: Principal, op: Operation, params: dict[str, Any]) -> None:
-    project = op.project_of(ctx, params) if op.project_of is not None else None
+def _require(ctx: Context, principal: Principal, project: str | None, needed: Role) -> None:
     if project is None:
-        allowed = at_least(principal.role, op.role)
+        allowed = at_least(principal.role, needed)
     else:
         role = role_on_project_named(ctx, principal, project)
         if role is None:  # as a missing project: a project's existence is not revealed
             raise CompatError("ResourceNotFoundException", f"no project {project!r}")
-        allowed = at_least(role, op.role)
+        allowed = at_least(role, needed)
     if not allowed:
-        raise access_denied(f"{principal.name} may not do this: it needs the {op.role} role")
+        raise access_denied(f"{principal.name} may not do this: it needs the {needed} role")
 
 
-def _run(
-    ctx: Context, principal: Principal, op: Operation, params: dict[str, Any]
-) -> dict[str, Any]:
-    with actor.acting_as(principal.name):
-        _authorize(ctx, principal, op, params)
-        return op.handler(ctx, principal, params)
+def _authorize(ctx: Context, principal: Principal, op: Operation, params: dict[str, Any]) -> None:
+    _require(ctx, principal, op.project_of(ctx, params) if op.project_of else None, op.role)
+    source = op.reads_from(ctx, params) if op.reads_from else None
+    if source is not None:
+        _require(ctx, principal, source, Role.VIEWER)
+
+
+def _run(req: CompatRequest, op: Operation, params: dict[str, Any]) -> dict[str, Any]:
+    with actor.acting_as(req.principal.name):
+        _authorize(req.ctx, req.principal, op, params)
+        return op.handler(req, params)
 
 
 def mount_compat(app: FastAPI) -> None:
@@ -116,7 +120,8 @@ def mount_compat(app: FastAPI) -> None:
                 raise CompatError("SerializationException", "the body is not JSON") from None
             if not isinstance(params, dict):
                 raise CompatError("SerializationException", "the body is not a JSON object")
-            result = await run_in_threadpool(_run, ctx, principal, op, params)
+            req = CompatRequest(ctx, principal, request.app.state.queue)
+            result = await run_in_threadpool(_run, req, op, params)
             return _answer(result, 200, request_id)
         except CompatError as exc:
             return _error(exc, request_id)

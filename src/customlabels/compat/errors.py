@@ -24,6 +24,8 @@ _NAMES: list[tuple[type[CustomLabelsError], str, int]] = [
     (errors.ResourceNotReady, "ResourceNotReadyException", 400),
     (errors.ImageTooLarge, "ImageTooLargeException", 400),
     (errors.InvalidImageFormat, "InvalidImageFormatException", 400),
+    (errors.InvalidPageToken, "InvalidPaginationTokenException", 400),
+    (errors.InvalidS3Object, "InvalidS3ObjectException", 400),
     (errors.AccessDenied, "AccessDeniedException", 400),
     (errors.NotFound, "ResourceNotFoundException", 400),
     (errors.AlreadyExists, "ResourceAlreadyExistsException", 400),

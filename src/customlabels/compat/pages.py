@@ -22,6 +22,14 @@ def decode_token(token: str) -> str:
         raise CompatError("InvalidPaginationTokenException", "the NextToken is not valid") from None
 
 
+def max_results(params: dict[str, Any], limit_max: int) -> int:
+    """``MaxResults`` checked (1 to ``limit_max``), or ``limit_max`` when not given."""
+    limit = params.get("MaxResults", limit_max)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= limit_max:
+        raise invalid_parameter(f"MaxResults must be 1 to {limit_max}")
+    return limit
+
+
 def page_of(
     items: Sequence[T], params: dict[str, Any], key: Callable[[T], str], limit_max: int
 ) -> tuple[list[T], str | None]:
@@ -29,9 +37,7 @@ def page_of(
 
     For short lists held whole (projects, versions); entry listings page in the database.
     """
-    limit = params.get("MaxResults", limit_max)
-    if not isinstance(limit, int) or not 1 <= limit <= limit_max:
-        raise invalid_parameter(f"MaxResults must be 1 to {limit_max}")
+    limit = max_results(params, limit_max)
     start = 0
     token = params.get("NextToken")
     if token:

@@ -8,13 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.roles import Role
 
-Handler = Callable[[Context, Principal, dict[str, Any]], dict[str, Any]]
+if TYPE_CHECKING:  # the queue's module imports huey
+    from customlabels.jobs.queue import JobQueue
+
+
+@dataclass(frozen=True)
+class CompatRequest:
+    """What a handler gets besides its parameters: the services, the caller, and the job
+    queue (operations that start a job hand it over, as the REST routes do)."""
+
+    ctx: Context
+    principal: Principal
+    queue: JobQueue
+
+
+Handler = Callable[[CompatRequest, dict[str, Any]], dict[str, Any]]
+ProjectOf = Callable[[Context, dict[str, Any]], str | None]
 
 
 @dataclass(frozen=True)
@@ -23,13 +38,16 @@ class Operation:
     # The role the user needs: on the project the request names (``project_of`` gives its
     # name from the parameters), or on the server when the operation names none.
     role: Role
-    project_of: Callable[[Context, dict[str, Any]], str | None] | None = None
+    project_of: ProjectOf | None = None
+    # Another project whose data the operation reads (a dataset copied from it): the user
+    # needs at least the viewer role there too.
+    reads_from: ProjectOf | None = None
 
 
 def operations() -> dict[str, Operation]:
-    from customlabels.compat import ops_projects
+    from customlabels.compat import ops_datasets, ops_projects
 
     found: dict[str, Operation] = {}
-    for module in (ops_projects,):
+    for module in (ops_projects, ops_datasets):
         found.update(module.OPERATIONS)
     return found

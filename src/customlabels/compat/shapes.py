@@ -9,7 +9,7 @@ from typing import Any
 from customlabels.compat.errors import CompatError, invalid_parameter
 from customlabels.errors import ProjectNotFound
 from customlabels.services import projects
-from customlabels.services.arns import project_arn
+from customlabels.services.arns import dataset_arn, project_arn
 from customlabels.services.context import Context
 
 
@@ -60,3 +60,24 @@ def project_name_of_arn(ctx: Context, arn: str) -> str:
     ):
         raise CompatError("ResourceNotFoundException", f"no project with ARN {arn}")
     return name
+
+
+def dataset_of_arn(ctx: Context, arn: str) -> tuple[str, str]:
+    """The project and dataset type (TRAIN or TEST) a dataset ARN names
+    (``...:project/NAME/MILLIS/dataset/train|test/MILLIS``).
+
+    Both creation times must match, as for projects: a dataset deleted and made again is
+    another resource, and its old ARN names nothing.
+    """
+    segments = arn.split(":", 5)[-1].split("/")
+    if len(segments) != 6 or segments[3] != "dataset" or segments[4] not in ("train", "test"):
+        raise invalid_parameter(f"not a dataset ARN: {arn!r}")
+    project = project_name_of_arn(ctx, arn)
+    kind = segments[4].upper()
+    info = projects.describe_project(ctx, project)
+    arns = [
+        dataset_arn(project, info.created_at, d.dataset_type, d.created_at) for d in info.datasets
+    ]
+    if arn not in arns:
+        raise CompatError("ResourceNotFoundException", f"no dataset with ARN {arn}")
+    return project, kind

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, t
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Box, Entry, EntryLabel, Label
-from customlabels.errors import InvalidInput
+from customlabels.errors import InvalidInput, InvalidPageToken
 
 MAX_FILTER_LABELS = 10
 # Substrings this long or longer are looked up in the trigram index; shorter ones scan.
@@ -65,11 +65,11 @@ def decode_cursor(token: str | None, descending: bool, dataset_id: int) -> int |
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         direction, (scope, last) = raw[0], map(int, raw[1:].split(":"))
     except (binascii.Error, ValueError, UnicodeDecodeError, IndexError):
-        raise InvalidInput(f"invalid page token {token!r}") from None
+        raise InvalidPageToken(f"invalid page token {token!r}") from None
     if direction != ("d" if descending else "a"):
-        raise InvalidInput("the page token belongs to a listing in the other order")
+        raise InvalidPageToken("the page token belongs to a listing in the other order")
     if scope != dataset_id:
-        raise InvalidInput("the page token belongs to a listing of another dataset")
+        raise InvalidPageToken("the page token belongs to a listing of another dataset")
     return last
 
 

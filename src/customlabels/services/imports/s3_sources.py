@@ -47,7 +47,7 @@ import orjson
 from sqlalchemy import and_, select
 
 from customlabels.db.tables import Dataset, Entry, Project, SourceAsset
-from customlabels.errors import InvalidInput, ServiceUnavailable
+from customlabels.errors import InvalidInput, InvalidS3Object, ServiceUnavailable
 from customlabels.formats.groundtruth import read_manifest
 from customlabels.formats.records import EntryIssue, ImportRecord
 from customlabels.formats.skips import SkipLog, SkipReason, skip_of_name
@@ -112,6 +112,25 @@ def check_s3_source(source: dict[str, Any]) -> dict[str, Any]:
         **check_folder_options(source),
         "delete_missing": bool(source.get("delete_missing")),
     }
+
+
+def check_manifest_object(ctx: Context, uri: str) -> None:
+    """Refuse at once a manifest object that can't be read (missing, denied), as the hosted
+    CreateDataset does with InvalidS3ObjectException, instead of only failing the job.
+
+    S3 answering with an error is the request's fault (InvalidS3Object); S3 not answering
+    is ours (ServiceUnavailable). The job reads the object again: this is a HEAD only.
+    """
+    options = S3Options.from_settings(ctx.settings)
+    bucket, key = parse_s3_uri(uri)
+    try:
+        head(make_client(options), bucket, key, options)
+    except Exception as exc:
+        if error_code(exc) is None:
+            raise ServiceUnavailable(
+                f"S3 at {options.where()} did not answer: {_why(exc)}"
+            ) from exc
+        raise InvalidS3Object(f"{MANIFEST_ERROR}: cannot read {uri}: {_why(exc)}") from exc
 
 
 def run_s3_import(
