@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from customlabels.compat import sigv4
 from customlabels.compat.errors import CompatError, access_denied, translate
-from customlabels.compat.registry import Operation, operations
+from customlabels.compat.registry import CompatRequest, Operation, operations
 from customlabels.error_base import CustomLabelsError
 from customlabels.services import actor, api_keys
 from customlabels.services.context import Context
@@ -87,12 +87,10 @@ def _authorize(ctx: Context, principal: Principal, op: Operation, params: dict[s
         raise access_denied(f"{principal.name} may not do this: it needs the {op.role} role")
 
 
-def _run(
-    ctx: Context, principal: Principal, op: Operation, params: dict[str, Any]
-) -> dict[str, Any]:
-    with actor.acting_as(principal.name):
-        _authorize(ctx, principal, op, params)
-        return op.handler(ctx, principal, params)
+def _run(req: CompatRequest, op: Operation, params: dict[str, Any]) -> dict[str, Any]:
+    with actor.acting_as(req.principal.name):
+        _authorize(req.ctx, req.principal, op, params)
+        return op.handler(req, params)
 
 
 def mount_compat(app: FastAPI) -> None:
@@ -116,7 +114,8 @@ def mount_compat(app: FastAPI) -> None:
                 raise CompatError("SerializationException", "the body is not JSON") from None
             if not isinstance(params, dict):
                 raise CompatError("SerializationException", "the body is not a JSON object")
-            result = await run_in_threadpool(_run, ctx, principal, op, params)
+            req = CompatRequest(ctx, principal, request.app.state.queue)
+            result = await run_in_threadpool(_run, req, op, params)
             return _answer(result, 200, request_id)
         except CompatError as exc:
             return _error(exc, request_id)

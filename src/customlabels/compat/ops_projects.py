@@ -6,30 +6,29 @@ from typing import Any
 
 from customlabels.compat.errors import invalid_parameter
 from customlabels.compat.pages import page_of
-from customlabels.compat.registry import Operation
+from customlabels.compat.registry import CompatRequest, Operation
 from customlabels.compat.shapes import project_name_of_arn, required, with_epochs
 from customlabels.services import projects
 from customlabels.services.arns import project_arn
 from customlabels.services.context import Context
-from customlabels.services.principals import Principal
 from customlabels.services.project_access import visible_projects
 from customlabels.services.roles import Role
 from customlabels.services.shapes import project_description
 
 
-def create_project(ctx: Context, _p: Principal, params: dict[str, Any]) -> dict[str, Any]:
+def create_project(req: CompatRequest, params: dict[str, Any]) -> dict[str, Any]:
     feature = params.get("Feature", "CUSTOM_LABELS")
     if feature != "CUSTOM_LABELS":
         raise invalid_parameter(f"Feature {feature!r} is not offered: only CUSTOM_LABELS")
-    info = projects.create_project(ctx, required(params, "ProjectName"))
+    info = projects.create_project(req.ctx, required(params, "ProjectName"))
     return {"ProjectArn": project_arn(info.name, info.created_at)}
 
 
-def describe_projects(ctx: Context, principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+def describe_projects(req: CompatRequest, params: dict[str, Any]) -> dict[str, Any]:
     features = params.get("Features")
     if features is not None and "CUSTOM_LABELS" not in features:
         return {"ProjectDescriptions": []}
-    found = projects.list_projects(ctx, visible_projects(principal))
+    found = projects.list_projects(req.ctx, visible_projects(req.principal))
     names = params.get("ProjectNames")
     if names:
         found = [p for p in found if p.name in set(names)]
@@ -44,9 +43,9 @@ def describe_projects(ctx: Context, principal: Principal, params: dict[str, Any]
     return answer
 
 
-def delete_project(ctx: Context, _p: Principal, params: dict[str, Any]) -> dict[str, Any]:
-    name = project_name_of_arn(ctx, required(params, "ProjectArn"))
-    projects.delete_project(ctx, name)
+def delete_project(req: CompatRequest, params: dict[str, Any]) -> dict[str, Any]:
+    name = project_name_of_arn(req.ctx, required(params, "ProjectArn"))
+    projects.delete_project(req.ctx, name)
     return {"Status": "DELETING"}
 
 

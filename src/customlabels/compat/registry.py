@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.roles import Role
 
-Handler = Callable[[Context, Principal, dict[str, Any]], dict[str, Any]]
+if TYPE_CHECKING:  # the queue's module imports huey; only its type is needed here
+    from customlabels.jobs.queue import JobQueue
+
+
+@dataclass(frozen=True)
+class CompatRequest:
+    """What a handler works with: the service context, who asks, and the app's job queue
+    (for the operations that start a job, as the REST routes queue theirs)."""
+
+    ctx: Context
+    principal: Principal
+    queue: JobQueue
+
+
+Handler = Callable[[CompatRequest, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
