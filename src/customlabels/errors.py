@@ -117,6 +117,28 @@ class ImageTooLarge(CustomLabelsError):
     code = "ImageTooLarge"
 
 
+class InvalidS3Object(InvalidInput):
+    """An S3 object named for detection that can't be read (the hosted
+    InvalidS3ObjectException): missing, refused, or over the size limit."""
+
+    code = "InvalidS3Object"
+
+
+class MalformedPolicyDocument(InvalidInput):
+    """A project policy document that is not a JSON object (the hosted
+    MalformedPolicyDocumentException)."""
+
+    code = "MalformedPolicyDocument"
+
+
+class InvalidPolicyRevision(CustomLabelsError):
+    """A project policy change naming a revision that is not the policy's current one
+    (the hosted InvalidPolicyRevisionIdException): someone changed it in between."""
+
+    status = 409
+    code = "InvalidPolicyRevisionId"
+
+
 class TooLarge(CustomLabelsError):
     status = 413
     code = "PayloadTooLarge"
