@@ -41,9 +41,9 @@ class Operation:
 
 
 def operations() -> dict[str, Operation]:
-    from customlabels.compat import ops_projects
+    from customlabels.compat import ops_detect, ops_projects, ops_tags, ops_versions
 
     found: dict[str, Operation] = {}
-    for module in (ops_projects,):
+    for module in (ops_projects, ops_versions, ops_detect, ops_tags):
         found.update(module.OPERATIONS)
     return found
