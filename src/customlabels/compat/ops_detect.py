@@ -35,13 +35,18 @@ def detect_custom_labels(req: CompatRequest, params: dict[str, Any]) -> dict[str
     data = _image_bytes(req, required(params, "Image"))
     min_confidence = params.get("MinConfidence")
     max_results = params.get("MaxResults")
+    if min_confidence is not None and not isinstance(min_confidence, int | float):
+        raise invalid_parameter("MinConfidence must be a number")
+    if max_results is not None and not isinstance(max_results, int):
+        raise invalid_parameter("MaxResults must be an integer")
+    # The service checks their ranges, and that the version is RUNNING.
     found = serving.detect(
         req.ctx,
         project,
         name,
         data,
         min_confidence=float(min_confidence) if min_confidence is not None else None,
-        max_results=int(max_results) if max_results is not None else None,
+        max_results=max_results,
     )
     return {"CustomLabels": [custom_label(c) for c in found]}
 
