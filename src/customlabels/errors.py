@@ -45,10 +45,6 @@ class InvalidPageToken(InvalidInput):
     InvalidPaginationTokenException); the REST code stays ``InvalidParameter``."""
 
 
-class InvalidS3Object(InvalidInput):
-    """An S3 object a request names that can't be read (the hosted InvalidS3ObjectException)."""
-
-
 class AccessDenied(CustomLabelsError):
     """The request may not do this: e.g. name a server path outside the allowed folders.
 
@@ -126,6 +122,28 @@ class ImageTooLarge(CustomLabelsError):
 
     status = 400
     code = "ImageTooLarge"
+
+
+class InvalidS3Object(InvalidInput):
+    """An S3 object a request names (a manifest, an image to detect on) that can't be read
+    (the hosted InvalidS3ObjectException): missing, refused, or over the size limit."""
+
+    code = "InvalidS3Object"
+
+
+class MalformedPolicyDocument(InvalidInput):
+    """A project policy document that is not a JSON object (the hosted
+    MalformedPolicyDocumentException)."""
+
+    code = "MalformedPolicyDocument"
+
+
+class InvalidPolicyRevision(CustomLabelsError):
+    """A project policy change naming a revision that is not the policy's current one
+    (the hosted InvalidPolicyRevisionIdException): someone changed it in between."""
+
+    status = 409
+    code = "InvalidPolicyRevisionId"
 
 
 class TooLarge(CustomLabelsError):

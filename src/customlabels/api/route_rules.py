@@ -96,6 +96,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", V): READ,
     ("DELETE", V): EDIT,
     ("GET", V + "/test-results"): READ,
+    ("GET", V + "/evaluation-summary"): READ,
     ("POST", V + "/start"): EDIT,
     ("POST", V + "/stop"): EDIT,
     ("POST", V + "/copy"): EDIT,  # and editor on the target project (checked by the route)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
@@ -23,7 +23,7 @@ from customlabels.api.schemas_models import (
     VersionPublic,
 )
 from customlabels.services.jobs import get_job
-from customlabels.services.models import export, prelabel, results, serving, versions
+from customlabels.services.models import export, prelabel, results, serving, shapes, versions
 
 router = APIRouter(tags=["models"])
 VERSIONS = "/projects/{project}/versions"
@@ -49,6 +49,13 @@ def list_versions(project: str, ctx: Ctx) -> VersionPage:
 def describe_version(project: str, version: str, ctx: Ctx) -> VersionPublic:
     """A version with its evaluation summary (the hosted summary file's shape)."""
     return VersionPublic.of(versions.describe_version(ctx, project, version), True)
+
+
+@router.get(VERSION + "/evaluation-summary")
+def evaluation_summary(project: str, version: str, ctx: Ctx) -> dict[str, Any]:
+    """The hosted evaluation summary file, as it is: the object that the ``Summary`` of a
+    ProjectVersionDescription's EvaluationResult names (empty until the version is trained)."""
+    return shapes.evaluation_summary(versions.describe_version(ctx, project, version))
 
 
 @router.get(VERSION + "/test-results", response_model=ResultsPublic)

@@ -26,6 +26,8 @@ _NAMES: list[tuple[type[CustomLabelsError], str, int]] = [
     (errors.InvalidImageFormat, "InvalidImageFormatException", 400),
     (errors.InvalidPageToken, "InvalidPaginationTokenException", 400),
     (errors.InvalidS3Object, "InvalidS3ObjectException", 400),
+    (errors.MalformedPolicyDocument, "MalformedPolicyDocumentException", 400),
+    (errors.InvalidPolicyRevision, "InvalidPolicyRevisionIdException", 400),
     (errors.AccessDenied, "AccessDeniedException", 400),
     (errors.NotFound, "ResourceNotFoundException", 400),
     (errors.AlreadyExists, "ResourceAlreadyExistsException", 400),

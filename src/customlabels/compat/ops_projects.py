@@ -7,10 +7,9 @@ from typing import Any
 from customlabels.compat.errors import invalid_parameter
 from customlabels.compat.pages import page_of
 from customlabels.compat.registry import CompatRequest, Operation
-from customlabels.compat.shapes import project_name_of_arn, required, with_epochs
+from customlabels.compat.shapes import project_in, project_name_of_arn, required, with_epochs
 from customlabels.services import projects
 from customlabels.services.arns import project_arn
-from customlabels.services.context import Context
 from customlabels.services.project_access import visible_projects
 from customlabels.services.roles import Role
 from customlabels.services.shapes import project_description
@@ -49,12 +48,11 @@ def delete_project(req: CompatRequest, params: dict[str, Any]) -> dict[str, Any]
     return {"Status": "DELETING"}
 
 
-def project_of_project_arn(ctx: Context, params: dict[str, Any]) -> str | None:
-    return project_name_of_arn(ctx, required(params, "ProjectArn"))
-
-
 OPERATIONS = {
     "CreateProject": Operation(create_project, Role.EDITOR),
     "DescribeProjects": Operation(describe_projects, Role.VIEWER),
-    "DeleteProject": Operation(delete_project, Role.EDITOR, project_of_project_arn),
+    "DeleteProject": Operation(delete_project, Role.EDITOR, project_in("ProjectArn")),
 }
+
+# The project of an operation's ProjectArn (shared with the dataset operations).
+project_of_project_arn = project_in("ProjectArn")

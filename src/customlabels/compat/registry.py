@@ -14,14 +14,14 @@ from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.roles import Role
 
-if TYPE_CHECKING:  # the queue's module imports huey
+if TYPE_CHECKING:  # the queue's module imports huey; only its type is needed here
     from customlabels.jobs.queue import JobQueue
 
 
 @dataclass(frozen=True)
 class CompatRequest:
-    """What a handler gets besides its parameters: the services, the caller, and the job
-    queue (operations that start a job hand it over, as the REST routes do)."""
+    """What a handler works with: the service context, who asks, and the app's job queue
+    (for the operations that start a job, as the REST routes queue theirs)."""
 
     ctx: Context
     principal: Principal
@@ -45,9 +45,9 @@ class Operation:
 
 
 def operations() -> dict[str, Operation]:
-    from customlabels.compat import ops_datasets, ops_projects
+    from customlabels.compat import ops_datasets, ops_detect, ops_projects, ops_tags, ops_versions
 
     found: dict[str, Operation] = {}
-    for module in (ops_projects, ops_datasets):
+    for module in (ops_projects, ops_datasets, ops_versions, ops_detect, ops_tags):
         found.update(module.OPERATIONS)
     return found

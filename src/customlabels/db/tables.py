@@ -420,3 +420,33 @@ class AuditEvent(Base):
     entry_max: Mapped[int | None] = mapped_column(IdType, nullable=True)
     label: Mapped[str | None] = mapped_column(String(255), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ResourceTag(Base):
+    """A tag (key, value) on a resource of the compatible API, by its ARN: projects, model
+    versions, datasets. Keyed by ARN, not by row, as the service's tags are: the ARN's
+    creation time makes a resource made again under the same name a different one."""
+
+    __tablename__ = "resource_tags"
+    __table_args__ = (UniqueConstraint("arn", "key"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    arn: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(128))
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class ProjectPolicy(Base):
+    """A project policy (PutProjectPolicy): a JSON document under a name, replaced only by
+    a writer that names its current ``revision_id``."""
+
+    __tablename__ = "project_policies"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(128))
+    revision_id: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Dataset, Project
 from customlabels.errors import AlreadyExists, ProjectNotFound, ResourceInUse
-from customlabels.services import audit
+from customlabels.services import audit, tags
+from customlabels.services.arns import project_arn
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
 from customlabels.services.jobs import active_jobs_of_project
@@ -109,4 +110,5 @@ def delete_project(ctx: Context, name: str) -> None:
             )
         # Recorded first: the event's project_id is then set to NULL, its name kept.
         audit.record(session, "project.delete", project=project)
+        tags.forget(session, project_arn(project.name, project.created_at))
         session.execute(delete(Project).where(Project.id == project.id))

@@ -57,13 +57,20 @@ def version_description(v: VersionInfo) -> dict[str, Any]:
         aggregated = v.evaluation.get("AggregatedEvaluationResults") or {}
         out["EvaluationResult"] = {
             "F1Score": aggregated.get("F1Score"),
-            "Summary": {"S3Object": {"Bucket": BUCKET, "Name": f"{v.arn}/evaluation-summary.json"}},
+            # No S3 here: the object's name is the path, on this server, of the REST route
+            # that serves the summary file (GET it with an API key as a bearer token).
+            "Summary": {"S3Object": {"Bucket": BUCKET, "Name": evaluation_summary_path(v)}},
         }
     if v.source_version_arn:
         out["SourceProjectVersionArn"] = v.source_version_arn
     if v.status in ("TRAINING_IN_PROGRESS", "STOPPING") and v.progress:
         out["Progress"] = v.progress
     return out
+
+
+def evaluation_summary_path(v: VersionInfo) -> str:
+    """Where the summary file is served: a path under this server's root URL."""
+    return f"api/v1/projects/{v.project}/versions/{v.name}/evaluation-summary"
 
 
 def evaluation_summary(v: VersionInfo) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from customlabels.errors import (
     ResourceNotReady,
     VersionNotFound,
 )
-from customlabels.services import audit
+from customlabels.services import audit, tags
 from customlabels.services.arns import version_arn
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
@@ -315,6 +315,9 @@ def delete_version(ctx: Context, project: str, name: str) -> None:
             )
         )
         session.execute(delete(ModelVersion).where(ModelVersion.id == version.id))
+        tags.forget(
+            session, version_arn(project_row.name, project_row.created_at, name, version.created_at)
+        )
         audit.record(session, "version.delete", project=project_row, detail={"version": name})
     _discard(ctx, keys)
 
