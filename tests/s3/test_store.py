@@ -7,13 +7,14 @@ import urllib.request
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.accounts import key_headers
 
 from customlabels.app import create_app
 from customlabels.config import Settings
 from customlabels.errors import ServiceUnavailable
 from customlabels.jobs.queue import open_queue
 from customlabels.services import assets, projects, runner
-from customlabels.services.context import open_context
+from customlabels.services.context import Context, open_context
 from customlabels.services.reclaim import reclaim_unused_images
 from customlabels.storage.factory import open_blob_store
 from customlabels.storage.protocol import asset_key
@@ -22,6 +23,15 @@ from customlabels.storage.s3 import S3BlobStore, S3Options
 from .helpers import all_entries, create, jpeg, png, put
 
 IMAGES = "/api/v1/projects/p/datasets/train/entries"
+
+
+def _client(ctx: Context) -> TestClient:
+    """The app in-process, as an admin with an API key, on an allowed host name."""
+    return TestClient(
+        create_app(ctx, open_queue(None, ctx.settings.data_dir)),
+        base_url="http://127.0.0.1",
+        headers=key_headers(ctx),
+    )
 
 
 @pytest.fixture
@@ -56,7 +66,7 @@ def test_imported_originals_live_in_the_bucket_and_are_served_through_the_app(
         assert stored == data
         assert assets.read_original(ctx, sha) == data
         assert assets.read_thumbnail(ctx, sha)[:2] == b"\xff\xd8"
-    client = TestClient(create_app(ctx, open_queue(None, ctx.settings.data_dir)))
+    client = _client(ctx)
     view = views[next(iter(originals))]
     image = client.get(f"{IMAGES}/{view.id}/image")
     assert image.status_code == 200 and image.content == originals[view.source_ref]
@@ -71,7 +81,7 @@ def test_presigned_mode_redirects_clients_to_s3_for_originals_and_stored_thumbna
     monkeypatch.setattr(ctx.settings, "image_urls", "presigned")
     monkeypatch.setattr(ctx.settings, "thumbnails_in_store", True)
     originals = _imported(ctx, s3, new_bucket)
-    client = TestClient(create_app(ctx, open_queue(None, ctx.settings.data_dir)))
+    client = _client(ctx)
     view = next(v for v in all_entries(ctx) if v.source_ref.endswith("a.jpg"))
 
     image = client.get(f"{IMAGES}/{view.id}/image", follow_redirects=False)
@@ -116,7 +126,7 @@ def test_the_rest_api_creates_a_dataset_from_an_s3_prefix(s3ctx, s3, new_bucket)
     from customlabels.services import projects
 
     projects.create_project(s3ctx, "p")
-    client = TestClient(create_app(s3ctx, open_queue(None, s3ctx.settings.data_dir)))
+    client = _client(s3ctx)
     body = {"source": {"kind": "s3", "uri": f"s3://{bucket}/x/", "folder_labels": True}}
     response = client.post("/api/v1/projects/p/datasets/train", json=body)
     assert response.status_code == 202, response.text
