@@ -398,3 +398,25 @@ def test_a_deleted_user_loses_keys_sessions_and_grants_even_if_the_name_returns(
     assert anon.get("/session", headers=key).status_code == 401
     assert anon.get("/session", headers=signed.cookie()).status_code == 401
     assert api.get("/projects/left-behind/members").json()["members"] == []
+
+
+def test_copying_a_version_needs_the_editor_role_on_the_destination_too(
+    served: Served, anon: httpx.Client, api: httpx.Client
+) -> None:
+    for name in ("copy-from", "copy-to-viewed", "copy-to-hidden"):
+        assert api.post("/projects", json={"name": name}).status_code == 201
+    assert api.patch("/projects/copy-to-hidden/members", json={"members_only": True}).is_success
+    editor = key_headers(served.ctx, "edda", "editor")
+    assert api.put("/projects/copy-to-viewed/members/edda", json={"role": "viewer"}).is_success
+    viewed = anon.post(
+        "/projects/copy-from/versions/v1/copy",
+        json={"to_project": "copy-to-viewed"},
+        headers=editor,
+    )
+    assert viewed.status_code == 403 and _error(viewed)["code"] == "AccessDenied"
+    hidden = anon.post(
+        "/projects/copy-from/versions/v1/copy",
+        json={"to_project": "copy-to-hidden"},
+        headers=editor,
+    )
+    assert hidden.status_code == 404 and _error(hidden)["code"] == "ProjectNotFound"

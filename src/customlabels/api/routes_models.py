@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
+from customlabels.api.auth import CurrentPrincipal
 from customlabels.api.deps import Ctx, Queue
 from customlabels.api.routes_entries import _filter
 from customlabels.api.schemas import CountPublic, EntrySelection, JobPublic
@@ -22,8 +23,10 @@ from customlabels.api.schemas_models import (
     VersionPage,
     VersionPublic,
 )
-from customlabels.services.jobs import get_job
 from customlabels.services.models import export, prelabel, results, serving, shapes, versions
+from customlabels.services.project_access import require_role_on
+from customlabels.services.roles import Role
+from customlabels.services.submit import submit_job
 
 router = APIRouter(tags=["models"])
 VERSIONS = "/projects/{project}/versions"
@@ -36,7 +39,7 @@ def train(project: str, body: VersionCreate, ctx: Ctx, queue: Queue) -> VersionP
     when a training rule is broken (the status message says which)."""
     info = versions.create_version(ctx, project, body.name, body.config)
     if info.job_id is not None:
-        queue.enqueue_job(info.job_id, versions.TRAIN_JOB)
+        submit_job(ctx, queue, info.job_id)
     return VersionPublic.of(info)
 
 
@@ -84,7 +87,11 @@ def delete(project: str, version: str, ctx: Ctx) -> Response:
 
 
 @router.post(VERSION + "/copy", response_model=VersionPublic, status_code=201)
-def copy(project: str, version: str, body: VersionCopy, ctx: Ctx) -> VersionPublic:
+def copy(
+    project: str, version: str, body: VersionCopy, ctx: Ctx, principal: CurrentPrincipal
+) -> VersionPublic:
+    """Copy a version into another project, where the caller must be an editor too."""
+    require_role_on(ctx, principal, body.to_project, Role.EDITOR)
     return VersionPublic.of(
         versions.copy_version(ctx, project, version, body.to_project, body.name)
     )
@@ -131,8 +138,7 @@ def start_prelabel(
 ) -> JobPublic:
     """Predict labels for the dataset's unlabelled entries (a job)."""
     job_id = prelabel.start_prelabel(ctx, project, version, body.dataset_type)
-    queue.enqueue_job(job_id, prelabel.PRELABEL_JOB)
-    return JobPublic.of(get_job(ctx, job_id))
+    return JobPublic.of(submit_job(ctx, queue, job_id))
 
 
 @router.post(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from customlabels.compat.errors import CompatError, access_denied, invalid_parameter
+from customlabels.compat.errors import invalid_parameter
 from customlabels.compat.pages import page_of
 from customlabels.compat.registry import CompatRequest, Operation
 from customlabels.compat.shapes import (
@@ -23,8 +23,8 @@ from customlabels.compat.shapes import (
 from customlabels.services import tags
 from customlabels.services.models import serving, versions
 from customlabels.services.models.shapes import version_description
-from customlabels.services.project_access import role_on_project_named
-from customlabels.services.roles import Role, at_least
+from customlabels.services.project_access import require_role_on
+from customlabels.services.roles import Role
 from customlabels.services.submit import submit_job
 
 
@@ -85,11 +85,7 @@ def copy_project_version(req: CompatRequest, params: dict[str, Any]) -> dict[str
         raise invalid_parameter("SourceProjectVersionArn is not a version of SourceProjectArn")
     target = project_name_of_arn(req.ctx, required(params, "DestinationProjectArn"))
     # The endpoint checked the source project; the copy writes into the destination too.
-    role = role_on_project_named(req.ctx, req.principal, target)
-    if role is None:
-        raise CompatError("ResourceNotFoundException", f"no project {target!r}")
-    if not at_least(role, Role.EDITOR):
-        raise access_denied(f"{req.principal.name} may not write to project {target!r}")
+    require_role_on(req.ctx, req.principal, target, Role.EDITOR)
     info = versions.copy_version(req.ctx, project, name, target, required(params, "VersionName"))
     if params.get("Tags"):
         tags.tag_resource(req.ctx, info.arn, params["Tags"])

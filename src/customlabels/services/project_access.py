@@ -9,12 +9,12 @@ from sqlalchemy import ColumnElement, delete, or_, select, true
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Job, Project, ProjectMember, User
-from customlabels.errors import InvalidInput, NotFound
+from customlabels.errors import AccessDenied, InvalidInput, NotFound, ProjectNotFound
 from customlabels.services.accounts import get_user
 from customlabels.services.context import Context
 from customlabels.services.principals import Principal
 from customlabels.services.projects import get_project
-from customlabels.services.roles import Role, parse_role
+from customlabels.services.roles import Role, at_least, parse_role
 
 GRANTABLE = (Role.VIEWER, Role.ANNOTATOR, Role.EDITOR)
 
@@ -119,3 +119,14 @@ def role_on_job(ctx: Context, principal: Principal, job_id: int) -> Role | None:
         if project is None:
             return Role.ADMIN if principal.role == Role.ADMIN else None
         return role_on_project(session, principal, project)
+
+
+def require_role_on(ctx: Context, principal: Principal, project: str, needed: Role) -> None:
+    """Refuse unless the principal holds ``needed`` on ``project`` (a second project a
+    request writes to, such as a copy's destination). A project they hold no role on is
+    answered as missing."""
+    role = role_on_project_named(ctx, principal, project)
+    if role is None:
+        raise ProjectNotFound(f"no project {project!r}")
+    if not at_least(role, needed):
+        raise AccessDenied(f"{principal.name} needs the {needed} role on project {project!r}")
