@@ -29,7 +29,11 @@ def open_context(settings: Settings, *, migrate: bool = True) -> Context:
     when ``migrate`` is true (``customlabels db upgrade`` does it explicitly).
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     check_reachable(engine)
     if migrate:
         upgrade(engine)
