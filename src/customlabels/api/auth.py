@@ -81,9 +81,16 @@ def _check_csrf(request: Request, principal: Principal) -> None:
 
 
 def _project_role(ctx: Context, principal: Principal, project: str) -> Role:
-    with ctx.db.read() as session:
-        row = session.scalar(select(Project).where(Project.name == project))
-        role = role_on_project(session, principal, row) if row is not None else None
+    # Remembered for a few seconds (services/auth_cache.py); "none" is not, nor a project
+    # that doesn't exist (for an admin too), so those are looked up each time.
+    key = (principal.user_id, project)
+    role = ctx.auth_cache.project_roles.get(key)
+    if role is None:
+        with ctx.db.read() as session:
+            row = session.scalar(select(Project).where(Project.name == project))
+            role = role_on_project(session, principal, row) if row is not None else None
+        if role is not None:
+            ctx.auth_cache.project_roles.put(key, role)
     if role is None:
         # The same answer as for a project that doesn't exist: names are not revealed.
         raise ProjectNotFound(f"no project {project!r}")

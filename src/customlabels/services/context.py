@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from customlabels.config import Settings
 from customlabels.db.engine import Database, check_reachable, make_engine
 from customlabels.db.migrate import upgrade
+from customlabels.services.auth_cache import AuthCache
 from customlabels.storage.factory import open_blob_store
 from customlabels.storage.protocol import BlobStore
 from customlabels.storage.s3 import S3Options
@@ -17,6 +18,8 @@ class Context:
     settings: Settings
     db: Database
     blobs: BlobStore
+    # Who credentials are and users' project roles, for a few seconds (auth_cache.py).
+    auth_cache: AuthCache = field(default_factory=AuthCache)
 
     def close(self) -> None:
         self.db.dispose()

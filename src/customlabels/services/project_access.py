@@ -67,6 +67,7 @@ def grant(ctx: Context, project: str, user: str, role: str = Role.ANNOTATOR.valu
             session.add(ProjectMember(project_id=project_row.id, user_id=user_row.id, role=chosen))
         else:
             member.role = chosen.value
+    ctx.auth_cache.forget_project(project)
     return Member(user, chosen)
 
 
@@ -80,6 +81,7 @@ def revoke(ctx: Context, project: str, user: str) -> None:
         )
         if not gone.rowcount:  # type: ignore[attr-defined]
             raise NotFound(f"{user!r} holds no grant on project {project!r}")
+    ctx.auth_cache.forget_project(project)
 
 
 def members(ctx: Context, project: str) -> tuple[bool, list[Member]]:
@@ -98,3 +100,4 @@ def members(ctx: Context, project: str) -> tuple[bool, list[Member]]:
 def set_members_only(ctx: Context, project: str, members_only: bool) -> None:
     with ctx.db.write() as session:
         get_project(session, project).members_only = members_only
+    ctx.auth_cache.forget_project(project)

@@ -110,3 +110,4 @@ def delete_project(ctx: Context, name: str) -> None:
         # Recorded first: the event's project_id is then set to NULL, its name kept.
         audit.record(session, "project.delete", project=project)
         session.execute(delete(Project).where(Project.id == project.id))
+    ctx.auth_cache.forget_project(name)
