@@ -69,10 +69,11 @@ def make_engine(
     """
     if url.startswith("sqlite"):
         size, overflow = SQLITE_POOL
+        size, overflow = pool_size or size, overflow if max_overflow is None else max_overflow
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
-            **_pool_args(url, pool_size or size, overflow if max_overflow is None else max_overflow),
+            **_pool_args(url, size, overflow),
         )
         _configure_sqlite(engine)
         return engine
@@ -119,11 +120,10 @@ class WriterLock:
             self._waiters.append(baton)
         handed = baton.acquire(timeout=timeout)
         with self._mutex:
-            if not handed:
-                if baton in self._waiters:  # still queued: give up
-                    self._waiters.remove(baton)
-                    return False
-                # Handed over just as the wait ran out: take it.
+            if not handed and baton in self._waiters:  # still queued: give up
+                self._waiters.remove(baton)
+                return False
+            # Handed over (perhaps just as the wait ran out): it is ours.
             self._owner, self._depth = me, 1
             return True
 
