@@ -82,6 +82,7 @@ def postgres_ctx_once(
 
 
 def _empty_postgres(ctx: Context) -> None:
+    ctx.auth_cache.clear()  # ids restart: what one test's users were is not the next's
     tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
     with ctx.db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

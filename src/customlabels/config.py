@@ -22,6 +22,19 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the metadata database; empty means SQLite in data_dir.",
     )
+    database_pool_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Connections a server process keeps open to the database; empty means "
+        "40 for SQLite (one per request thread) and 20 for PostgreSQL.",
+    )
+    database_max_overflow: int | None = Field(
+        default=None,
+        ge=0,
+        description="Connections opened beyond the pool under load; empty means 10 for SQLite "
+        "and 20 for PostgreSQL (keep pool + overflow, times the server processes, within its "
+        "max_connections).",
+    )
     storage_url: str | None = Field(
         default=None,
         description="Where image bytes live; empty means a local directory under data_dir.",

@@ -208,9 +208,20 @@ def test_thumbnail_is_a_jpeg_with_an_etag_and_304(api: httpx.Client, small_proje
     assert thumb.content[:3] == b"\xff\xd8\xff"
     with Image.open(io.BytesIO(thumb.content)) as img:
         assert max(img.size) <= 256
+    # Content-addressed: a browser keeps it and never asks again.
+    assert etag == f'"t-{items[0]["asset"]["sha256"]}"'
+    assert thumb.headers["cache-control"] == "private, max-age=31536000, immutable"
     again = api.get(f"{path}/{items[0]['id']}/thumbnail", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
+    assert again.headers["etag"] == etag
+    # Read in one query; what is missing still answers as the other entry routes do.
+    other = api.get(f"{path}/{items[0]['id'] + 10**6}/thumbnail")
+    assert other.status_code == 404 and other.json()["error"]["code"] == "EntryNotFound"
+    test_set = api.get(f"{path.replace('/train/', '/test/')}/{items[0]['id']}/thumbnail")
+    assert test_set.status_code == 404
+    no_project = api.get(f"{path.replace(small_project, 'no-such-project')}/1/thumbnail")
+    assert no_project.status_code == 404
 
 
 def test_image_returns_the_original_bytes(

@@ -145,8 +145,9 @@ async def authorize_as_actor(
     return principal
 
 
-def current_principal(request: Request) -> Principal:
-    """The signed-in user of a route whose rule needs one (set by ``authorize``)."""
+async def current_principal(request: Request) -> Principal:
+    """The signed-in user of a route whose rule needs one (set by ``authorize``); async, as
+    it waits for nothing (a sync dependency would cost a hop to a worker thread)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise NotAuthenticated("sign in first")

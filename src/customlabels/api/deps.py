@@ -10,12 +10,14 @@ from customlabels.jobs.queue import JobQueue
 from customlabels.services.context import Context
 
 
-def get_ctx(request: Request) -> Context:
+# Async on purpose, as they wait for nothing: FastAPI runs a sync dependency in a worker
+# thread, a hop per request (and per dependency) that costs more than the lookup itself.
+async def get_ctx(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
 
-def get_queue(request: Request) -> JobQueue:
+async def get_queue(request: Request) -> JobQueue:
     queue: JobQueue = request.app.state.queue
     return queue
 

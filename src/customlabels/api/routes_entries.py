@@ -195,12 +195,20 @@ MEDIA_TYPES = {
 def thumbnail(
     project: str, dataset_type: str, entry_id: int, request: Request, ctx: Ctx
 ) -> Response:
-    """The upright thumbnail (JPEG, ~256 px long side), cached by ETag."""
-    sha = entries.entry_asset(ctx, project, dataset_type, entry_id).sha256
+    """The upright thumbnail (JPEG, ~256 px long side), cached by ETag.
+
+    Its asset and bytes come in one query; its bytes not at all when the browser has them.
+    """
+    with_bytes = not ctx.settings.thumbnails_in_store and "if-none-match" not in request.headers
+    sha, data = entries.entry_thumbnail(ctx, project, dataset_type, entry_id, with_bytes=with_bytes)
     url = image_urls.presigned_url(ctx, sha, "thumbnail", "image/jpeg")
     if url is not None:
         return _redirect(ctx, url)
-    return _cached(request, lambda: assets.read_thumbnail(ctx, sha), f'"t-{sha}"', "image/jpeg")
+
+    def data_for() -> bytes:
+        return data if data is not None else assets.read_thumbnail(ctx, sha)
+
+    return _cached(request, data_for, f'"t-{sha}"', "image/jpeg")
 
 
 @router.get(ENTRIES + "/{entry_id}/image", response_class=Response)

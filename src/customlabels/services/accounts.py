@@ -117,7 +117,10 @@ def set_role(ctx: Context, name: str, role: str) -> UserInfo:
         if user.role == Role.ADMIN and chosen != Role.ADMIN and _admin_count(session) == 1:
             raise ResourceInUse(f"{name!r} is the last admin: make another admin first")
         user.role = chosen.value
-        return _info(session, user)
+        info = _info(session, user)
+        user_id = user.id
+    ctx.auth_cache.forget_user(user_id)
+    return info
 
 
 def set_password(ctx: Context, name: str, password: str) -> None:
@@ -127,6 +130,8 @@ def set_password(ctx: Context, name: str, password: str) -> None:
         user.password_hash = new_hash
         user.failed_signins = 0
         user.signin_blocked_until = None
+        user_id = user.id
+    ctx.auth_cache.forget_user(user_id)
 
 
 def delete_user(ctx: Context, name: str) -> None:
@@ -135,7 +140,9 @@ def delete_user(ctx: Context, name: str) -> None:
         user = get_user(session, name)
         if user.role == Role.ADMIN and _admin_count(session) == 1:
             raise ResourceInUse(f"{name!r} is the last admin: make another admin first")
+        user_id = user.id
         session.delete(user)
+    ctx.auth_cache.forget_user(user_id)  # its sessions and keys went with it
 
 
 def ensure_first_admin(ctx: Context) -> str | None:

@@ -88,10 +88,18 @@ def revoke_key(ctx: Context, access_key_id: str) -> None:
         if key is None:
             raise KeyNotFound(f"no API key {access_key_id!r}")
         session.delete(key)
+    ctx.auth_cache.keys.forget(access_key_id)
 
 
 def secret_of(ctx: Context, access_key_id: str) -> tuple[Principal, str] | None:
-    """The key's user and plain secret (what a Signature V4 check signs with), or None."""
+    """The key's user and plain secret (what a Signature V4 check signs with), or None.
+
+    Remembered for a few seconds (services/auth_cache.py): every request with the key asks,
+    and the secret is decrypted each time.
+    """
+    cached = ctx.auth_cache.keys.get(access_key_id)
+    if cached is not None:
+        return cached
     with ctx.db.read() as session:
         row = session.execute(
             select(ApiKey.secret_encrypted, User.id, User.name, User.role)
@@ -101,7 +109,9 @@ def secret_of(ctx: Context, access_key_id: str) -> tuple[Principal, str] | None:
     if row is None:
         return None
     encrypted, user_id, name, role = row
-    return Principal(user_id, name, Role(role)), secret_box.decrypt(ctx.settings, encrypted)
+    found = Principal(user_id, name, Role(role)), secret_box.decrypt(ctx.settings, encrypted)
+    ctx.auth_cache.keys.put(access_key_id, found)
+    return found
 
 
 def principal_of_key(ctx: Context, access_key_id: str, secret: str) -> Principal | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from customlabels.config import Settings
 from customlabels.db.engine import Database, check_reachable, make_engine
 from customlabels.db.migrate import upgrade
+from customlabels.services.auth_cache import AuthCache
 from customlabels.storage.factory import open_blob_store
 from customlabels.storage.protocol import BlobStore
 from customlabels.storage.s3 import S3Options
@@ -17,6 +18,8 @@ class Context:
     settings: Settings
     db: Database
     blobs: BlobStore
+    # Who credentials are and users' project roles, for a few seconds (auth_cache.py).
+    auth_cache: AuthCache = field(default_factory=AuthCache)
 
     def close(self) -> None:
         self.db.dispose()
@@ -29,7 +32,11 @@ def open_context(settings: Settings, *, migrate: bool = True) -> Context:
     when ``migrate`` is true (``customlabels db upgrade`` does it explicitly).
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     check_reachable(engine)
     if migrate:
         upgrade(engine)

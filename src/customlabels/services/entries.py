@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, null, select, update
 from sqlalchemy.orm import Session
 
-from customlabels.db.tables import Asset, Box, Entry, EntryLabel, utcnow
+from customlabels.db.tables import (
+    Asset,
+    Box,
+    Dataset,
+    Entry,
+    EntryLabel,
+    Project,
+    Thumbnail,
+    utcnow,
+)
 from customlabels.errors import EntryNotFound, InvalidInput, VersionConflict
 from customlabels.services import audit, stats
 from customlabels.services.bulk_changes import bulk_labels_recorded, existing_label_ids
@@ -23,7 +32,7 @@ from customlabels.services.entry_query import (
 )
 from customlabels.services.entry_views import AssetView, EntryView, asset_view, load_entries
 from customlabels.services.labels import ensure_labels
-from customlabels.services.names import check_label_name
+from customlabels.services.names import check_label_name, dataset_type
 from customlabels.services.sql_helpers import changed_rows
 
 
@@ -118,6 +127,35 @@ def entry_asset(ctx: Context, project: str, type_name: str, entry_id: int) -> As
         if asset is None:
             raise InvalidInput(f"entry {entry_id} has no image: see its issues")
         return asset_view(asset)
+
+
+def entry_thumbnail(
+    ctx: Context, project: str, type_name: str, entry_id: int, *, with_bytes: bool = True
+) -> tuple[str, bytes | None]:
+    """The sha256 of an entry's asset and, with ``with_bytes``, its thumbnail's bytes when
+    the database keeps them (None when it doesn't: thumbnails_in_store).
+
+    One query, in one read transaction: thumbnails are most of the requests a gallery makes
+    (entry_asset and then read_thumbnail took two transactions and four queries).
+    """
+    kind = dataset_type(type_name)
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(Asset.sha256, Thumbnail.data if with_bytes else null())
+            .select_from(Entry)
+            .join(Dataset, Dataset.id == Entry.dataset_id)
+            .join(Project, Project.id == Dataset.project_id)
+            .join(Asset, Asset.id == Entry.asset_id)
+            .outerjoin(Thumbnail, Thumbnail.asset_id == Asset.id)
+            .where(Entry.id == entry_id, Dataset.dataset_type == kind, Project.name == project)
+        ).first()
+        if row is None:
+            # Which of project, dataset, entry or image is missing: the usual errors.
+            dataset = get_dataset(session, project, type_name)
+            _entry_in_dataset(session, dataset.id, entry_id)
+            raise InvalidInput(f"entry {entry_id} has no image: see its issues")
+    sha, data = row
+    return sha, data
 
 
 def delete_entries(ctx: Context, project: str, type_name: str, flt: EntryFilter) -> int:

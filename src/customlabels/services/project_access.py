@@ -67,6 +67,7 @@ def grant(ctx: Context, project: str, user: str, role: str = Role.ANNOTATOR.valu
             session.add(ProjectMember(project_id=project_row.id, user_id=user_row.id, role=chosen))
         else:
             member.role = chosen.value
+    ctx.auth_cache.forget_project(project)
     return Member(user, chosen)
 
 
@@ -80,6 +81,7 @@ def revoke(ctx: Context, project: str, user: str) -> None:
         )
         if not gone.rowcount:  # type: ignore[attr-defined]
             raise NotFound(f"{user!r} holds no grant on project {project!r}")
+    ctx.auth_cache.forget_project(project)
 
 
 def members(ctx: Context, project: str) -> tuple[bool, list[Member]]:
@@ -98,14 +100,23 @@ def members(ctx: Context, project: str) -> tuple[bool, list[Member]]:
 def set_members_only(ctx: Context, project: str, members_only: bool) -> None:
     with ctx.db.write() as session:
         get_project(session, project).members_only = members_only
+    ctx.auth_cache.forget_project(project)
 
 
 def role_on_project_named(ctx: Context, principal: Principal, project: str) -> Role | None:
     """The principal's role on the project called ``project``; None when it has none there
     or the project doesn't exist (callers answer both alike, revealing no names)."""
-    with ctx.db.read() as session:
-        row = session.scalar(select(Project).where(Project.name == project))
-        return role_on_project(session, principal, row) if row is not None else None
+    # Remembered for a few seconds (services/auth_cache.py); "none" is not, nor a project
+    # that doesn't exist (for an admin too), so those are looked up each time.
+    key = (principal.user_id, project)
+    role = ctx.auth_cache.project_roles.get(key)
+    if role is None:
+        with ctx.db.read() as session:
+            row = session.scalar(select(Project).where(Project.name == project))
+            role = role_on_project(session, principal, row) if row is not None else None
+        if role is not None:
+            ctx.auth_cache.project_roles.put(key, role)
+    return role
 
 
 def role_on_job(ctx: Context, principal: Principal, job_id: int) -> Role | None:

@@ -112,3 +112,4 @@ def delete_project(ctx: Context, name: str) -> None:
         audit.record(session, "project.delete", project=project)
         tags.forget(session, project_arn(project.name, project.created_at))
         session.execute(delete(Project).where(Project.id == project.id))
+    ctx.auth_cache.forget_project(name)

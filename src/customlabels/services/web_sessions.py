@@ -108,23 +108,32 @@ def _note_failure(ctx: Context, user_id: int) -> None:
 
 
 def principal_of_session(ctx: Context, token: str) -> Principal | None:
+    """The session's user, or None when it is unknown or has expired (remembered for a few
+    seconds: every request of the console asks, services/auth_cache.py)."""
+    token_hash = _hash(token)
+    cached = ctx.auth_cache.session(token_hash)
+    if cached is not None:
+        return cached
     with ctx.db.read() as session:
         row = session.execute(
             select(WebSession.expires_at, WebSession.csrf_token, User.id, User.name, User.role)
             .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_hash == _hash(token))
+            .where(WebSession.token_hash == token_hash)
         ).first()
     if row is None:
         return None
     expires_at, csrf_token, user_id, name, role = row
     if expires_at <= utcnow():
         return None
-    return Principal(user_id, name, Role(role), csrf_token)
+    principal = Principal(user_id, name, Role(role), csrf_token)
+    ctx.auth_cache.sessions.put(token_hash, (principal, expires_at))
+    return principal
 
 
 def sign_out(ctx: Context, token: str) -> None:
     with ctx.db.write() as session:
         session.execute(delete(WebSession).where(WebSession.token_hash == _hash(token)))
+    ctx.auth_cache.sessions.forget(_hash(token))
 
 
 def start_session_for(ctx: Context, name: str) -> NewSession:
