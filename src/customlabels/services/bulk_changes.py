@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 from customlabels.db.tables import Dataset, Entry, EntryLabel, Label, utcnow
 from customlabels.errors import InvalidInput
 from customlabels.services import audit, stats
+from customlabels.services.audit import Runs, to_runs
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
 from customlabels.services.labels import ensure_labels
 from customlabels.services.names import check_label_name
-
-Runs = list[tuple[int, int]]
 
 
 @dataclass
@@ -35,16 +34,6 @@ class BulkChange:
     matched: int = 0
     added: dict[str, Runs] = field(default_factory=dict)
     removed: dict[str, Runs] = field(default_factory=dict)
-
-
-def to_runs(ids: Iterable[int]) -> Runs:
-    runs: Runs = []
-    for i in sorted(set(ids)):
-        if runs and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
 
 
 def from_runs(runs: Sequence[Sequence[int]]) -> list[int]:
