@@ -53,6 +53,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/assets/{sha256}/thumbnail"): SIGNED_IN,
     ("POST", "/projects"): Rule(Scope.SERVER, Role.EDITOR),
     ("GET", P): READ,
+    ("GET", P + "/health"): READ,
     ("DELETE", P): EDIT,
     ("GET", P + "/members"): EDIT,
     ("PATCH", P + "/members"): ADMIN,

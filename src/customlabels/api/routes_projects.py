@@ -16,7 +16,8 @@ from customlabels.api.schemas import (
     ProjectPage,
     ProjectPublic,
 )
-from customlabels.services import labels, projects
+from customlabels.api.schemas_health import ProjectHealthPublic
+from customlabels.services import health, labels, projects
 from customlabels.services.project_access import visible_projects
 
 router = APIRouter(tags=["projects"])
@@ -43,6 +44,13 @@ def describe_project(project: str, ctx: Ctx) -> ProjectPublic:
 def delete_project(project: str, ctx: Ctx) -> Response:
     projects.delete_project(ctx, project)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/projects/{project}/health", response_model=ProjectHealthPublic)
+def project_health(project: str, ctx: Ctx) -> ProjectHealthPublic:
+    """Dataset health: images and boxes per label in TRAIN and TEST, the labels a training
+    would stop on, and how image sizes and boxes per image spread."""
+    return ProjectHealthPublic.of(health.project_health(ctx, project))
 
 
 @router.get("/projects/{project}/labels", response_model=list[LabelPublic])

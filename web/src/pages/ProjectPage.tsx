@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router-dom";
 import { useProjects } from "../api/hooks";
 import { DatasetCard } from "../project/DatasetCard";
 import { JobsList } from "../project/JobsList";
+import { HealthSection } from "../health/HealthSection";
 
 export function ProjectPage() {
   const project = useParams().project!;
@@ -29,6 +30,7 @@ export function ProjectPage() {
           <JobsList project={project} />
         </aside>
       </div>
+      <HealthSection project={project} datasets={info.datasets} labelCount={info.label_count} />
     </section>
   );
 }

@@ -42,6 +42,9 @@ INVALID_IMAGES = ("ERROR_INVALID_IMAGE", "The manifest file contains images that
 # Minimum labels per dataset, from the hosted service's quotas.
 MIN_LABELS = {CLASSIFICATION: 2, MULTI_LABEL: 2, DETECTION: 1}
 MIN_OVERLAP = 0.5
+# With no TEST dataset, 20% of TRAIN is held out per label, so a label needs an image on
+# each side (the project page's dataset health flags the labels below it).
+MIN_IMAGES_PER_LABEL_FOR_AUTOSPLIT = 2
 
 
 class RuleBroken(Exception):
@@ -178,17 +181,22 @@ def plan_training(
     return Plan(task, names, train_set, test_set, held_out=False, note=note)
 
 
+def autosplit_shortfall(scarce: list[str], images: int) -> str:
+    """Why ``scarce`` labels, with ``images`` images each, stop a training with no TEST."""
+    return (
+        f"With no TEST dataset, 20% of TRAIN is held out for testing, so each label needs "
+        f"at least {MIN_IMAGES_PER_LABEL_FOR_AUTOSPLIT} images; {_names(scarce)} "
+        f"{'has' if len(scarce) == 1 else 'have'} {images}."
+    )
+
+
 def _hold_out(train: Snapshot, task: str, names: list[str], seed: int, note: str) -> Plan:
     """No TEST dataset: hold out 20% of TRAIN, stratified by label (as the hosted service)."""
     label_sets = _label_sets(train)
     counts = Counter(n for labels in label_sets.values() for n in labels)
-    scarce = sorted(n for n in names if counts[n] < 2)
+    scarce = sorted(n for n in names if counts[n] < MIN_IMAGES_PER_LABEL_FOR_AUTOSPLIT)
     if scarce:
-        raise RuleBroken(
-            TOO_FEW_FOR_AUTOSPLIT,
-            f"With no TEST dataset, 20% of TRAIN is held out for testing, so each label needs "
-            f"at least 2 images; {_names(scarce)} {'has' if len(scarce) == 1 else 'have'} 1.",
-        )
+        raise RuleBroken(TOO_FEW_FOR_AUTOSPLIT, autosplit_shortfall(scarce, 1))
     index = {n: i for i, n in enumerate(names)}
     chosen = set(
         choose_test_entries(
