@@ -13,6 +13,7 @@ import { EntryHistory } from "./EntryHistory";
 import { boxProblem, clampRect, docOf, newKey, round, type Doc, type EBox, type Rect } from "./model";
 import { useAutosave } from "./useAutosave";
 import { useHistory } from "./useHistory";
+import { plural } from "../lib/plural";
 
 interface Props {
   project: string;
@@ -146,7 +147,7 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
       .filter((b) => !check(b));
     if (!copied.length) return toast("The previous image has no boxes to copy.");
     setBoxes((bs) => [...bs, ...copied]);
-    toast(`Copied ${copied.length} boxes from the previous image`);
+    toast(`Copied ${plural(copied.length, "box", "boxes")} from the previous image`);
   }, [items, index, project, type, W, H, check, setBoxes, toast]);
 
   const go = useCallback(async (delta: number) => {
