@@ -224,8 +224,8 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
         <button onClick={() => void go(-1)} disabled={index <= 0} title="Previous image (←)">‹ Prev</button>
         <button onClick={() => void go(1)} disabled={index < 0 || (index >= items.length - 1 && !hasMore)} title="Next image (→)">Next ›</button>
         <strong className="editor-title" title={entry.source_ref}>{fileName(entry.source_ref)}</strong>
-        <span className="muted small">{position}</span>
-        {entry.asset && <span className="muted small">{W}×{H} px{entry.asset.orientation !== 1 ? ` (EXIF orientation ${entry.asset.orientation}, shown upright)` : ""}</span>}
+        <span className="muted small editor-position">{position}</span>
+        {entry.asset && <span className="muted small" title={`${W}×${H} px, EXIF orientation ${entry.asset.orientation}`}>{W}×{H} px{entry.asset.orientation !== 1 ? ` (EXIF orientation ${entry.asset.orientation}, shown upright)` : ""}</span>}
         <span className="spacer" />
         <SaveIndicator state={autosave.state} message={autosave.message} onRetry={autosave.save} />
         <button onClick={() => history.undo() && autosave.save()} title="Undo (Ctrl+Z)">↶ Undo</button>
