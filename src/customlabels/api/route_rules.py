@@ -61,6 +61,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", P + "/members/{user}"): ADMIN,
     ("GET", P + "/labels"): READ,
     ("POST", P + "/labels"): EDIT,
+    ("PUT", P + "/labels/order"): EDIT,
     ("PATCH", P + "/labels/{name}"): EDIT,
     ("DELETE", P + "/labels/{name}"): EDIT,
     ("GET", P + "/labels/{name}/usage"): READ,

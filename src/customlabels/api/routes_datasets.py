@@ -47,7 +47,20 @@ def create_dataset(
     queue: Queue,
     principal: CurrentPrincipal,
 ) -> JSONResponse:
-    """Create a dataset: empty (201), or from a source as a job (202, poll /jobs/{id})."""
+    """Create a dataset: empty (201), or from a source or a sent manifest as a job (202,
+    poll /jobs/{id})."""
+    if body.source is not None and body.manifest is not None:
+        raise InvalidInput("give either source or manifest, not both")
+    if body.manifest is not None:
+        sent = checked_source(
+            ctx, principal, {"kind": "manifest", "path": None, "root": body.manifest.root}
+        )
+        sent["path"] = str(save_changes(ctx, body.manifest.lines))  # ours, in the data dir
+        shown_as = body.manifest.name or "sent from the browser"
+        job_id = start_dataset_create(ctx, project, dataset_type, sent, shown_as=shown_as)
+        return JSONResponse(
+            JobPublic.of(submit_job(ctx, queue, job_id)).model_dump(mode="json"), 202
+        )
     if body.source is None:
         info = datasets.create_empty_dataset(ctx, project, dataset_type)
         return JSONResponse(DatasetPublic.of(info).model_dump(mode="json"), status_code=201)

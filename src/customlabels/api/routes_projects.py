@@ -9,6 +9,7 @@ from customlabels.api.deps import Ctx
 from customlabels.api.schemas import (
     LabelCreate,
     LabelMerge,
+    LabelOrder,
     LabelPublic,
     LabelUpdate,
     LabelUsagePublic,
@@ -17,7 +18,7 @@ from customlabels.api.schemas import (
     ProjectPublic,
 )
 from customlabels.api.schemas_health import ProjectHealthPublic
-from customlabels.services import health, labels, projects
+from customlabels.services import health, label_order, labels, projects
 from customlabels.services.project_access import visible_projects
 
 router = APIRouter(tags=["projects"])
@@ -64,6 +65,14 @@ def list_labels(project: str, ctx: Ctx) -> list[LabelPublic]:
 def create_label(project: str, body: LabelCreate, ctx: Ctx) -> LabelPublic:
     info = labels.create_label(ctx, project, body.name, body.color)
     return LabelPublic(name=info.name, color=info.color)
+
+
+@router.put("/projects/{project}/labels/order", response_model=list[LabelPublic])
+def set_label_order(project: str, body: LabelOrder, ctx: Ctx) -> list[LabelPublic]:
+    """Put the named labels first, in this order (the console's number keys 1, 2, …);
+    labels not named follow in their own order. Returns every label in the new order."""
+    label_order.set_label_order(ctx, project, body.names)
+    return list_labels(project, ctx)
 
 
 @router.patch("/projects/{project}/labels/{name}", response_model=LabelPublic)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from customlabels.api.deps import Ctx
-from customlabels.api.schemas import JobPublic, UploadPublic
+from customlabels.api.schemas import JobPublic, UploadPublic, UploadSessionOpen
 from customlabels.api.upload_form import UploadForm, UploadLimits, read_upload_form
 from customlabels.errors import InvalidInput
 from customlabels.services.imports import upload_sessions, uploads
@@ -148,10 +148,14 @@ def _text(value: str | StarletteUpload | None) -> str | None:
 
 
 @router.post(DATASET + "/upload-sessions", response_model=JobPublic, status_code=201)
-def open_upload_session(project: str, dataset_type: str, ctx: Ctx) -> JobPublic:
+def open_upload_session(
+    project: str, dataset_type: str, ctx: Ctx, body: UploadSessionOpen | None = None
+) -> JobPublic:
     """Open an upload of many requests (the dataset is created when missing): send files
-    with its job id as ``session``, then finish it; the dataset is complete only then."""
-    return JobPublic.of(upload_sessions.open_session(ctx, project, dataset_type))
+    with its job id as ``session``, then finish it; the dataset is complete only then.
+    Announce how many files will come (``files``) for the job's progress and title."""
+    files = body.files if body is not None else None
+    return JobPublic.of(upload_sessions.open_session(ctx, project, dataset_type, files))
 
 
 @router.post(DATASET + "/upload-sessions/{session}/finish", response_model=JobPublic)

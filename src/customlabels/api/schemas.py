@@ -122,13 +122,25 @@ class SourceSpec(BaseModel):
     type: str | None = None
 
 
+class ManifestSent(BaseModel):
+    """A Ground Truth manifest sent from the user's computer: its lines, and its name."""
+
+    lines: list[str]
+    name: str | None = Field(None, description="The file's name, shown in the job's title.")
+    root: str | None = Field(None, description="Where relative source-refs lie (a server path).")
+
+
 class DatasetCreate(BaseModel):
+    """Empty (neither field), from a source, or from a manifest sent with the request."""
+
     source: SourceSpec | None = None
+    manifest: ManifestSent | None = None
 
 
 class JobPublic(BaseModel):
     id: int
     kind: str
+    title: str = Field(description="What the user did, e.g. 'Upload of 60 files to TRAIN'.")
     status: str
     done: int
     total: int | None
@@ -144,6 +156,7 @@ class JobPublic(BaseModel):
         return cls(
             id=job.id,
             kind=job.kind,
+            title=job.title,
             status=job.status,
             done=job.done,
             total=job.total,
@@ -164,6 +177,12 @@ class LabelCreate(BaseModel):
 class LabelUpdate(BaseModel):
     name: str | None = None
     color: str | None = None
+
+
+class LabelOrder(BaseModel):
+    names: list[str] = Field(
+        description="Label names in their new order; labels not named follow, as they were."
+    )
 
 
 class LabelPublic(BaseModel):
@@ -356,6 +375,15 @@ class ManifestUpdateIn(BaseModel):
     lines: list[str] | None = None
     path: str | None = None
     root: str | None = None
+
+
+class UploadSessionOpen(BaseModel):
+    files: int | None = Field(
+        None,
+        ge=0,
+        description="How many files the upload will send: the job's total and its title's "
+        "count ('Upload of 60 files to TRAIN').",
+    )
 
 
 class UploadPublic(BaseModel):

@@ -130,7 +130,9 @@ def list_dataset_entries(req: CompatRequest, params: dict[str, Any]) -> dict[str
 
 def list_dataset_labels(req: CompatRequest, params: dict[str, Any]) -> dict[str, Any]:
     found = labels.dataset_labels(req.ctx, *dataset_of_arn(req.ctx, _dataset_arn(params)))
-    # Label names are unique in a project and the list is in name order.
+    # The hosted service lists labels in name order (ours come in the console's order);
+    # names are unique in a project, so the name is the page token.
+    found.sort(key=lambda x: x.name)
     items, token = page_of(found, params, key=lambda x: x.name, limit_max=PAGE_MAX)
     answer: dict[str, Any] = {
         "DatasetLabelDescriptions": [dataset_label_description(x) for x in items]

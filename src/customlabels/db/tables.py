@@ -127,6 +127,9 @@ class Label(Base):
     name: Mapped[str] = mapped_column(String(255))
     color: Mapped[str] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Its place in the project's order: the console's number-key shortcut (1 = position 0).
+    # New labels go last; only reordering changes it, so a shortcut never moves by itself.
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Entry(Base):
@@ -236,6 +239,8 @@ class Job(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # What the user did, in words ("Upload of 60 files to TRAIN"); written at creation.
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), nullable=True
     )

@@ -35,6 +35,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, project_label_names
 from customlabels.services.entries import iter_entries
 from customlabels.services.entry_views import EntryView
+from customlabels.services.job_titles import export_title
 from customlabels.services.jobs import Progress, create_job
 from customlabels.storage.s3 import is_s3_uri
 
@@ -269,6 +270,7 @@ def start_export(
             session,
             "dataset.export",
             params,
+            title=export_title(dataset.dataset_type, fmt, out),
             project_id=dataset.project_id,
             dataset_id=dataset.id,
         )

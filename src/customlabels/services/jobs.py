@@ -41,6 +41,7 @@ LOCKS_DIR = "running-jobs"
 class JobInfo:
     id: int
     kind: str
+    title: str
     status: str
     project_id: int | None
     dataset_id: int | None
@@ -63,6 +64,7 @@ def job_info(job: Job) -> JobInfo:
     return JobInfo(
         id=job.id,
         kind=job.kind,
+        title=job.title or "",
         status=job.status,
         project_id=job.project_id,
         dataset_id=job.dataset_id,
@@ -83,13 +85,15 @@ def create_job(
     kind: str,
     params: dict[str, Any],
     *,
+    title: str,
     project_id: int | None = None,
     dataset_id: int | None = None,
 ) -> Job:
+    """Record a job; ``title`` says what the user did (see ``services.job_titles``)."""
     if actor.is_set() and actor.REQUESTED_BY not in params:
         # The job runs later, elsewhere: its audit events name whoever queued it.
         params = {**params, actor.REQUESTED_BY: actor.current()}
-    job = Job(kind=kind, params=params, project_id=project_id, dataset_id=dataset_id)
+    job = Job(kind=kind, title=title, params=params, project_id=project_id, dataset_id=dataset_id)
     session.add(job)
     session.flush()
     return job

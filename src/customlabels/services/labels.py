@@ -14,6 +14,7 @@ from customlabels.errors import AlreadyExists, InvalidInput, LabelNotFound
 from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
+from customlabels.services.label_order import LABEL_ORDER, next_position
 from customlabels.services.names import check_color, check_label_name
 from customlabels.services.projects import get_project
 from customlabels.services.sql_helpers import changed_rows
@@ -95,7 +96,12 @@ def ensure_labels(session: Session, project_id: int, names: Iterable[str]) -> di
         )
     for name in sorted(wanted - set(found)):
         check_label_name(name)
-        label = Label(project_id=project_id, name=name, color=_next_color(session, project_id))
+        label = Label(
+            project_id=project_id,
+            name=name,
+            color=_next_color(session, project_id),
+            position=next_position(session, project_id),
+        )
         session.add(label)
         session.flush()
         found[name] = label.id
@@ -110,6 +116,7 @@ def create_label(ctx: Context, project_name: str, name: str, color: str | None =
             project_id=project.id,
             name=name,
             color=check_color(color) if color else _next_color(session, project.id),
+            position=next_position(session, project.id),
         )
         session.add(label)
         try:
@@ -126,7 +133,7 @@ def list_labels(ctx: Context, project_name: str) -> list[LabelInfo]:
     with ctx.db.read() as session:
         project = get_project(session, project_name)
         rows = session.scalars(
-            select(Label).where(Label.project_id == project.id).order_by(Label.name, Label.id)
+            select(Label).where(Label.project_id == project.id).order_by(*LABEL_ORDER)
         ).all()
         return [LabelInfo(r.id, r.name, r.color) for r in rows]
 
@@ -336,7 +343,8 @@ def delete_label(ctx: Context, project_name: str, name: str) -> LabelUsage:
 
 
 def dataset_labels(ctx: Context, project_name: str, type_name: str) -> list[DatasetLabelInfo]:
-    """ListDatasetLabels: every label of the project with its use in this dataset."""
+    """ListDatasetLabels: every label of the project with its use in this dataset, in the
+    project's label order (``services.label_order``)."""
     with ctx.db.read() as session:
         dataset = get_dataset(session, project_name, type_name)
         rows = session.execute(
@@ -353,6 +361,6 @@ def dataset_labels(ctx: Context, project_name: str, type_name: str) -> list[Data
                 & (DatasetLabelStat.dataset_id == dataset.id),
             )
             .where(Label.project_id == dataset.project_id)
-            .order_by(Label.name, Label.id)
+            .order_by(*LABEL_ORDER)
         ).all()
         return [DatasetLabelInfo(n, c, int(e), int(b)) for n, c, e, b in rows]

@@ -13,6 +13,7 @@ from customlabels.errors import InvalidInput
 from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset
+from customlabels.services.job_titles import distribute_title
 from customlabels.services.jobs import Progress, create_job
 
 TEST_FRACTION = 0.2
@@ -161,6 +162,7 @@ def start_distribute(ctx: Context, project: str, seed: int | None) -> int:
             session,
             "dataset.distribute",
             {"seed": seed},
+            title=distribute_title(),
             project_id=train.project_id,
             dataset_id=train.id,
         )

@@ -35,6 +35,8 @@ export interface DatasetInfo {
 export interface Job {
   id: number;
   kind: string;
+  /** What the user did ("Upload of 60 files to TRAIN"); empty for jobs made before titles. */
+  title: string;
   status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
   done: number;
   total: number | null;

@@ -240,8 +240,10 @@ export function BoxStage(p: Props) {
     const d = draft.current!;
     d.visible(false);
     d.getLayer()?.batchDraw();
-    if (Math.abs(pos.x - g.sx) < 4 && Math.abs(pos.y - g.sy) < 4) {
-      cur.onSelect(null); // a click, not a drag
+    // Only a press that did not move is a click: a short drag is a box, or the "too small"
+    // message that names the minimum size, never silently nothing.
+    if (Math.abs(pos.x - g.sx) < 2 && Math.abs(pos.y - g.sy) < 2) {
+      cur.onSelect(null);
       return;
     }
     cur.onDraw({ left: d.x(), top: d.y(), width: d.width(), height: d.height() });

@@ -13,6 +13,7 @@ import { EntryHistory } from "./EntryHistory";
 import { boxProblem, clampRect, docOf, newKey, round, type Doc, type EBox, type Rect } from "./model";
 import { useAutosave } from "./useAutosave";
 import { useHistory } from "./useHistory";
+import { plural } from "../lib/plural";
 
 interface Props {
   project: string;
@@ -146,7 +147,7 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
       .filter((b) => !check(b));
     if (!copied.length) return toast("The previous image has no boxes to copy.");
     setBoxes((bs) => [...bs, ...copied]);
-    toast(`Copied ${copied.length} boxes from the previous image`);
+    toast(`Copied ${plural(copied.length, "box", "boxes")} from the previous image`);
   }, [items, index, project, type, W, H, check, setBoxes, toast]);
 
   const go = useCallback(async (delta: number) => {
@@ -223,8 +224,8 @@ function Editor({ entry, project, type, index, items, matching, labels, hasMore,
         <button onClick={() => void go(-1)} disabled={index <= 0} title="Previous image (←)">‹ Prev</button>
         <button onClick={() => void go(1)} disabled={index < 0 || (index >= items.length - 1 && !hasMore)} title="Next image (→)">Next ›</button>
         <strong className="editor-title" title={entry.source_ref}>{fileName(entry.source_ref)}</strong>
-        <span className="muted small">{position}</span>
-        {entry.asset && <span className="muted small">{W}×{H} px{entry.asset.orientation !== 1 ? ` (EXIF orientation ${entry.asset.orientation}, shown upright)` : ""}</span>}
+        <span className="muted small editor-position">{position}</span>
+        {entry.asset && <span className="muted small" title={`${W}×${H} px, EXIF orientation ${entry.asset.orientation}`}>{W}×{H} px{entry.asset.orientation !== 1 ? ` (EXIF orientation ${entry.asset.orientation}, shown upright)` : ""}</span>}
         <span className="spacer" />
         <SaveIndicator state={autosave.state} message={autosave.message} onRetry={autosave.save} />
         <button onClick={() => history.undo() && autosave.save()} title="Undo (Ctrl+Z)">↶ Undo</button>

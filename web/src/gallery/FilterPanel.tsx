@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { DatasetLabel } from "../api/types";
 import { isFiltered, type GalleryFilter } from "../lib/filters";
+import { plural } from "../lib/plural";
 
 interface Props {
   filter: GalleryFilter;
@@ -66,7 +67,9 @@ export function FilterPanel({ filter, labels, total, onChange }: Props) {
             <input type="checkbox" checked={filter.labels.includes(l.name)} onChange={() => toggleLabel(l.name)} />
             <i className="swatch" style={{ background: l.color }} />
             <span className="name">{l.name}</span>
-            <span className="count" title={`${l.entry_count} images, ${l.box_count} boxes`}>{l.entry_count + l.box_count}</span>
+            {/* Images and boxes are different things: never one sum of both. */}
+            <span className="count" data-count="images" title={`${plural(l.entry_count, "image")} with this label`}>{l.entry_count.toLocaleString()}</span>
+            {l.box_count > 0 && <span className="count muted" data-count="boxes" title={plural(l.box_count, "box", "boxes")}>▭ {l.box_count.toLocaleString()}</span>}
           </label>
         ))}
       </fieldset>
@@ -77,7 +80,7 @@ export function FilterPanel({ filter, labels, total, onChange }: Props) {
           <option value="desc">Newest first</option>
         </select>
       </label>
-      {total !== undefined && <p className="muted small">{total.toLocaleString()} images in the dataset</p>}
+      {total !== undefined && <p className="muted small">{plural(total, "image")} in the dataset</p>}
     </aside>
   );
 }

@@ -3,6 +3,7 @@ import { api, datasetPath, errorText } from "../api/client";
 import { useInvalidateProject } from "../api/hooks";
 import { useToast } from "../components/Toasts";
 import { filterBody, type GalleryFilter } from "../lib/filters";
+import { plural } from "../lib/plural";
 
 interface Props {
   project: string;
@@ -23,7 +24,7 @@ export function PredictionsBar({ project, type, filter, matching }: Props) {
         json: { filter: filterBody(filter) },
       }),
     onSuccess: (r) => {
-      toast(`Accepted the predictions of ${r.count.toLocaleString()} images`);
+      toast(`Accepted the predictions of ${plural(r.count, "image")}`);
       void invalidate();
     },
     onError: (e) => toast(errorText(e), "error"),
@@ -32,7 +33,7 @@ export function PredictionsBar({ project, type, filter, matching }: Props) {
   return (
     <div className="toolbar predictions-bar">
       <span>
-        {matching.toLocaleString()} images hold labels a model predicted. Open one to correct it (that makes it yours),
+        {plural(matching, "image")} {matching === 1 ? "holds" : "hold"} labels a model predicted. Open one to correct it (that makes it yours),
         or accept them all.
       </span>
       <button className="primary" disabled={accept.isPending} onClick={() => accept.mutate()}>

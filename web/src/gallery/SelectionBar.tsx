@@ -1,5 +1,6 @@
 import { Link } from "react-router-dom";
 import type { Selection } from "./useSelection";
+import { plural } from "../lib/plural";
 
 interface Props {
   matching: number | undefined;
@@ -21,7 +22,7 @@ export function SelectionBar(p: Props) {
   return (
     <div className="toolbar">
       <span className="matching" data-testid="matching">
-        {p.matching === undefined ? "…" : `${p.matching.toLocaleString()} images`}
+        {p.matching === undefined ? "…" : plural(p.matching, "image")}
       </span>
       {p.selected > 0 ? (
         <span className="selection" data-testid="selection">

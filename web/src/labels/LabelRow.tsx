@@ -1,5 +1,6 @@
 import { memo, useState } from "react";
 import type { DatasetLabel } from "../api/types";
+import { plural } from "../lib/plural";
 
 interface Props {
   label: DatasetLabel;
@@ -10,10 +11,18 @@ interface Props {
   onRecolour: (name: string, color: string) => void;
   onMerge: (name: string) => void;
   onDelete: (name: string) => void;
+  /** Move label ``name`` to where ``target`` is (its number key changes with its place). */
+  onMove: (name: string, target: string) => void;
+  above?: string;
+  below?: string;
 }
 
-export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssign, onRename, onRecolour, onMerge, onDelete }: Props) {
+// Only our own drags are dropped on a row (not files, not text from elsewhere).
+const DRAG_TYPE = "application/x-customlabels-label";
+
+export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssign, onRename, onRecolour, onMerge, onDelete, onMove, above, below }: Props) {
   const [editing, setEditing] = useState(false);
+  const [dropping, setDropping] = useState(false);
   const [draft, setDraft] = useState(label.name);
   const finish = (save: boolean) => {
     setEditing(false);
@@ -21,8 +30,27 @@ export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssi
     else setDraft(label.name);
   };
   return (
-    <li className="label-row" data-label={label.name}>
-      <span className="key" title={`Press ${index + 1} to toggle this label on the selection`}>{index < 9 ? index + 1 : ""}</span>
+    <li className={`label-row${dropping ? " drop-target" : ""}`} data-label={label.name}
+      draggable={!editing}
+      onDragStart={(e) => {
+        e.dataTransfer.setData(DRAG_TYPE, label.name);
+        e.dataTransfer.effectAllowed = "move";
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes(DRAG_TYPE)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "move";
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(e) => {
+        setDropping(false);
+        const moved = e.dataTransfer.getData(DRAG_TYPE);
+        if (!moved) return;
+        e.preventDefault();
+        onMove(moved, label.name);
+      }}>
+      <span className="key drag-handle" title={`Drag to reorder; press ${index + 1} to toggle this label on the selection`}>{index < 9 ? index + 1 : "⋮"}</span>
       <input type="color" className="swatch-input" value={label.color} aria-label={`Colour of ${label.name}`}
         onChange={(e) => onRecolour(label.name, e.target.value)} />
       {editing ? (
@@ -37,7 +65,7 @@ export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssi
       ) : (
         <span className="name" onDoubleClick={() => setEditing(true)} title="Double-click to rename">{label.name}</span>
       )}
-      <span className="counts" title="images with this label · boxes with this label">
+      <span className="counts" title={`${plural(label.entry_count, "image")} · ${plural(label.box_count, "box", "boxes")} with this label`}>
         <span data-count="images">{label.entry_count.toLocaleString()}</span>
         {label.box_count > 0 && <span className="muted"> · ▭ {label.box_count.toLocaleString()}</span>}
       </span>
@@ -49,6 +77,8 @@ export const LabelRow = memo(function LabelRow({ label, index, canAssign, onAssi
           <div className="menu-items">
             <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; setEditing(true); }}>Rename</button>
             <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; onMerge(label.name); }}>Merge into…</button>
+            {above && <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; onMove(label.name, above); }}>Move up</button>}
+            {below && <button className="small" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; onMove(label.name, below); }}>Move down</button>}
             <button className="small danger" onClick={(e) => { (e.currentTarget.closest("details") as HTMLDetailsElement).open = false; onDelete(label.name); }}>Delete…</button>
           </div>
         </details>

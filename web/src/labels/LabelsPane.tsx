@@ -3,6 +3,7 @@ import type { DatasetLabel } from "../api/types";
 import { DeleteLabelDialog, MergeLabelDialog } from "./LabelDialogs";
 import { LabelRow } from "./LabelRow";
 import { useLabelActions } from "./useLabelActions";
+import { useLabelOrder } from "./useLabelOrder";
 
 interface Props {
   project: string;
@@ -14,6 +15,7 @@ interface Props {
 /** The project's labels: create, rename inline, recolour, merge, delete; assign to the selection. */
 export function LabelsPane({ project, labels, selectedCount, onAssign }: Props) {
   const actions = useLabelActions(project);
+  const order = useLabelOrder(project, labels);
   const [name, setName] = useState("");
   const [merging, setMerging] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
@@ -34,11 +36,13 @@ export function LabelsPane({ project, labels, selectedCount, onAssign }: Props) 
         <button disabled={!name.trim()}>Add label</button>
       </form>
       <ul className="label-list">
-        {labels.map((l, i) => (
+        {order.shown.map((l, i) => (
           <LabelRow key={l.name} label={l} index={i} canAssign={selectedCount > 0} onAssign={onAssign}
-            onRename={onRename} onRecolour={onRecolour} onMerge={setMerging} onDelete={setDeleting} />
+            onRename={onRename} onRecolour={onRecolour} onMerge={setMerging} onDelete={setDeleting}
+            onMove={order.move} above={order.shown[i - 1]?.name} below={order.shown[i + 1]?.name} />
         ))}
       </ul>
+      {labels.length > 1 && <p className="muted small">Drag a label to change its number key.</p>}
       {labels.length === 0 && <p className="muted small">No labels yet: add one above, or upload folders with “folder names as labels”.</p>}
       {merging && (
         <MergeLabelDialog project={project} label={merging} labels={labels} onClose={() => setMerging(null)}

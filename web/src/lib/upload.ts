@@ -63,7 +63,12 @@ export async function uploadFiles(opts: UploadOptions): Promise<UploadProgress> 
   const { files, folderLabels, onProgress } = opts;
   const base = `${API}${datasetPath(opts.project, opts.type)}`;
   const url = `${base}/uploads`;
-  const opened = await fetch(`${base}/upload-sessions`, { method: "POST", headers: csrfHeaders("POST") });
+  // One job for the whole upload, titled with its file count and counting towards it.
+  const opened = await fetch(`${base}/upload-sessions`, {
+    method: "POST",
+    headers: { ...csrfHeaders("POST"), "Content-Type": "application/json" },
+    body: JSON.stringify({ files: files.length }),
+  });
   if (!opened.ok) throw new Error(`${opened.status}: ${(await opened.text()).slice(0, 200)}`);
   const session = (await opened.json()).id as number;
   const chunks = chunk(files, opts.chunkFiles ?? 16, opts.chunkBytes ?? 24 * 1024 * 1024);

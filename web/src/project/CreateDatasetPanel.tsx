@@ -4,6 +4,7 @@ import { api, datasetPath, errorText } from "../api/client";
 import { useInvalidateProject, useProjects, useSettings } from "../api/hooks";
 import { useToast } from "../components/Toasts";
 import { UploadPanel } from "./UploadPanel";
+import { plural } from "../lib/plural";
 
 type Source = "upload" | "folder" | "manifest" | "coco" | "yolo" | "voc" | "dataset" | "s3";
 
@@ -51,8 +52,8 @@ export function CreateDatasetPanel({ project, type, onDone }: Props) {
     mutationFn: async () => {
       if (source === "manifest" && manifestFile) {
         const lines = (await manifestFile.text()).split(/\r?\n/).filter((l) => l.trim());
-        await api(base, { method: "POST", json: {} });
-        return api(`${base}/updates`, { method: "POST", json: { lines, root: root || null } });
+        // One create job, named after the file (not an empty dataset, then an update).
+        return api(base, { method: "POST", json: { manifest: { lines, name: manifestFile.name, root: root || null } } });
       }
       if (source === "dataset") {
         const [p, t] = copyFrom.split("|");
@@ -75,7 +76,7 @@ export function CreateDatasetPanel({ project, type, onDone }: Props) {
     projects.data?.flatMap((p) =>
       p.datasets
         .filter((d) => !(p.name === project && d.dataset_type === type))
-        .map((d) => ({ value: `${p.name}|${d.dataset_type}`, text: `${p.name} / ${d.dataset_type} (${d.total_entries} images)` })),
+        .map((d) => ({ value: `${p.name}|${d.dataset_type}`, text: `${p.name} / ${d.dataset_type} (${plural(d.total_entries, "image")})` })),
     ) ?? [];
 
   return (

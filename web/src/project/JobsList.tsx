@@ -25,9 +25,13 @@ export function JobsList({ project }: { project: string }) {
       {jobs.data.map((j) => (
         <li key={j.id} className={`job ${j.status.toLowerCase()}`} data-job-status={j.status}>
           <div className="job-head">
-            <strong>
-              {KIND_NAMES[j.kind] ?? j.kind}
-              {j.kind === "dataset.export" && typeof j.result.format === "string" && ` (${FORMAT_NAMES[j.result.format] ?? j.result.format})`}
+            <strong className="job-title">
+              {j.title || (
+                <>
+                  {KIND_NAMES[j.kind] ?? j.kind}
+                  {j.kind === "dataset.export" && typeof j.result.format === "string" && ` (${FORMAT_NAMES[j.result.format] ?? j.result.format})`}
+                </>
+              )}
             </strong>
             <span className={`badge ${j.status === "FAILED" ? "error" : j.status === "SUCCEEDED" ? "ok" : "busy"}`}>
               {j.status.toLowerCase()}

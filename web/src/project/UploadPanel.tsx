@@ -5,6 +5,7 @@ import { ProgressBar } from "../components/ProgressBar";
 import { useToast } from "../components/Toasts";
 import { filesFromDrop, filesFromInput, folderLabel, isImage, labelPaths, type PickedFile } from "../lib/files";
 import { uploadFiles, type UploadProgress } from "../lib/upload";
+import { plural } from "../lib/plural";
 
 interface Props {
   project: string;
@@ -40,8 +41,8 @@ export function UploadPanel({ project, type, onDone }: Props) {
     setBusy(true);
     try {
       const result = await uploadFiles({ project, type, files: picked, folderLabels, onProgress: setProgress });
-      if (result.failedFiles) toast(`${result.failedFiles} files could not be uploaded after retries`, "error");
-      else toast(`Uploaded ${result.sentFiles} images`);
+      if (result.failedFiles) toast(`${plural(result.failedFiles, "file")} could not be uploaded after retries`, "error");
+      else toast(`Uploaded ${plural(result.sentFiles, "image")}`);
       await invalidate();
       if (!result.failedFiles) {
         setPicked([]);
@@ -89,7 +90,7 @@ export function UploadPanel({ project, type, onDone }: Props) {
       {picked.length > 0 && (
         <div className="upload-summary">
           <p>
-            <strong>{picked.length.toLocaleString()} images</strong> ready
+            <strong>{plural(picked.length, "image")}</strong> ready
             {ignored > 0 && <span className="muted"> ({ignored} other files ignored)</span>}.
           </p>
           <label className="check">
@@ -104,7 +105,7 @@ export function UploadPanel({ project, type, onDone }: Props) {
           )}
           {folderLabels && labels.size === 0 && <p className="muted">These files are in no folder: they get no label.</p>}
           <button className="primary" disabled={busy} onClick={() => void start()}>
-            Upload {picked.length.toLocaleString()} images
+            Upload {plural(picked.length, "image")}
           </button>
         </div>
       )}

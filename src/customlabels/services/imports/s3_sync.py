@@ -7,6 +7,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.imports.s3_sources import is_s3_source
 from customlabels.services.imports.start import start_dataset_update
+from customlabels.services.job_titles import sync_title
 
 
 def start_dataset_sync(
@@ -30,4 +31,5 @@ def start_dataset_sync(
         source["delete_missing"] = delete_missing
     elif delete_missing:
         raise InvalidInput("--delete-missing applies to an s3:// prefix, not to a manifest")
-    return start_dataset_update(ctx, project, type_name, source)
+    title = sync_title(type_name.upper(), source)
+    return start_dataset_update(ctx, project, type_name, source, title=title)

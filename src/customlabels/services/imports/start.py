@@ -19,11 +19,22 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset
 from customlabels.services.imports.sources import check_source
 from customlabels.services.job_recovery import fail_dead_jobs
+from customlabels.services.job_titles import import_title
 from customlabels.services.jobs import active_jobs_of_project, create_job
 
 
-def start_dataset_create(ctx: Context, project: str, type_name: str, source: dict[str, Any]) -> int:
+def start_dataset_create(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    source: dict[str, Any],
+    *,
+    shown_as: str | None = None,
+) -> int:
     """Create the dataset (CREATE_IN_PROGRESS) and its import job; returns the job id.
+
+    ``shown_as`` names the source in the job's title when the server keeps it under a name
+    of its own (a manifest sent from the user's computer).
 
     Naming a dataset whose creation was interrupted (still CREATE_IN_PROGRESS with no live
     job, or CREATE_FAILED) starts the import again into it: imports are idempotent.
@@ -49,6 +60,7 @@ def start_dataset_create(ctx: Context, project: str, type_name: str, source: dic
             session,
             "dataset.create",
             {"source": source},
+            title=import_title(dataset.dataset_type, source, creating=True, shown_as=shown_as),
             project_id=dataset.project_id,
             dataset_id=dataset.id,
         )
@@ -69,8 +81,18 @@ def _resumable(ctx: Context, session: Session, project: str, type_name: str) -> 
     return dataset
 
 
-def start_dataset_update(ctx: Context, project: str, type_name: str, source: dict[str, Any]) -> int:
-    """Add or replace entries of an existing dataset from a source (UpdateDatasetEntries)."""
+def start_dataset_update(
+    ctx: Context,
+    project: str,
+    type_name: str,
+    source: dict[str, Any],
+    *,
+    title: str | None = None,
+    shown_as: str | None = None,
+) -> int:
+    """Add or replace entries of an existing dataset from a source (UpdateDatasetEntries).
+
+    ``title`` replaces the job's usual one (a sync says so); ``shown_as`` as for a create."""
     source = check_source(source)
     with ctx.db.write() as session:
         dataset = get_dataset(session, project, type_name)
@@ -88,6 +110,8 @@ def start_dataset_update(ctx: Context, project: str, type_name: str, source: dic
             session,
             "dataset.update",
             {"source": source},
+            title=title
+            or import_title(dataset.dataset_type, source, creating=False, shown_as=shown_as),
             project_id=dataset.project_id,
             dataset_id=dataset.id,
         )

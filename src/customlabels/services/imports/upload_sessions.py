@@ -27,6 +27,7 @@ from customlabels.services.datasets import get_dataset, insert_dataset, set_stat
 from customlabels.services.imports.candidates import Candidate, IngestSummary
 from customlabels.services.imports.ingest import Ingestor
 from customlabels.services.job_recovery import UPLOAD, fail_dead_jobs
+from customlabels.services.job_titles import upload_title
 from customlabels.services.jobs import (
     JobInfo,
     Progress,
@@ -63,8 +64,13 @@ class _SessionProgress(Progress):
             )
 
 
-def open_session(ctx: Context, project: str, type_name: str) -> JobInfo:
-    """Open an upload session on the dataset (created when missing); returns its job."""
+def open_session(ctx: Context, project: str, type_name: str, files: int | None = None) -> JobInfo:
+    """Open an upload session on the dataset (created when missing); returns its job.
+
+    ``files``, the number of files the client is about to send, is the job's total (its
+    progress) and goes in its title; a client that does not know it leaves it out."""
+    if files is not None and files < 0:
+        raise InvalidInput(f"files: expected the number of files to upload, got {files}")
     with ctx.db.write() as session:
         try:
             dataset = get_dataset(session, project, type_name)
@@ -90,9 +96,15 @@ def open_session(ctx: Context, project: str, type_name: str) -> JobInfo:
         dataset.status_message = "Files are being uploaded"
         dataset.status_message_code = "SUCCESS"
         job = create_job(
-            session, UPLOAD, {"session": True}, project_id=dataset.project_id, dataset_id=dataset.id
+            session,
+            UPLOAD,
+            {"session": True},
+            title=upload_title(dataset.dataset_type, files),
+            project_id=dataset.project_id,
+            dataset_id=dataset.id,
         )
         job.status, job.started_at, job.heartbeat_at = "RUNNING", utcnow(), utcnow()
+        job.total = files
         session.flush()
         job_id = job.id
     return get_job(ctx, job_id)

@@ -90,7 +90,7 @@ def upload_files(
         job = get_job(ctx, session_id)
         return {"job": job, "skipped": skipped, "summary": summary.as_dict()}
     # No session: this request is one, opened and finished here.
-    opened = upload_sessions.open_session(ctx, project, type_name)
+    opened = upload_sessions.open_session(ctx, project, type_name, files=len(files))
     try:
         upload_sessions.add_files(ctx, project, type_name, opened.id, candidates)
     except Exception as exc:

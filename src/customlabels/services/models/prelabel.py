@@ -21,6 +21,7 @@ from customlabels.services import audit, stats
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
+from customlabels.services.job_titles import prelabel_title
 from customlabels.services.jobs import Progress, create_job
 from customlabels.services.labels import ensure_labels
 from customlabels.services.models.rules import CLASSIFICATION
@@ -49,6 +50,7 @@ def start_prelabel(ctx: Context, project: str, version: str, type_name: str) -> 
             session,
             PRELABEL_JOB,
             {"version_id": info.id, "dataset_type": type_name},
+            title=prelabel_title(info.name, type_name),
             project_id=project_row.id,
             dataset_id=dataset.id,
         )

@@ -31,6 +31,7 @@ from customlabels.services import audit, tags
 from customlabels.services.arns import version_arn
 from customlabels.services.context import Context
 from customlabels.services.job_recovery import fail_dead_jobs
+from customlabels.services.job_titles import training_title
 from customlabels.services.jobs import create_job
 from customlabels.services.models import rules, snapshots
 from customlabels.services.names import check_version_name
@@ -235,7 +236,11 @@ def create_version(
                         )
                     )
                 job = create_job(
-                    session, TRAIN_JOB, {"version_id": version.id}, project_id=project_row.id
+                    session,
+                    TRAIN_JOB,
+                    {"version_id": version.id},
+                    title=training_title(version.name),
+                    project_id=project_row.id,
                 )
                 version.job_id = job.id
             session.flush()
