@@ -72,6 +72,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/manifest.py
 	$(BIN)/python bench/load.py --db sqlite
 	$(BIN)/python bench/load.py --db postgresql
+	$(BIN)/python bench/compat.py --db sqlite
+	$(BIN)/python bench/compat.py --db postgresql
 
 clean:
 	rm -rf $(VENV) build *.egg-info web/node_modules src/customlabels/static

@@ -46,7 +46,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,7 +380,16 @@ async def entries_now(http: httpx.AsyncClient) -> dict[int, dict[str, Any]]:
     return {item["id"]: item for item in response.json()["items"]}
 
 
-async def load(base: str, users: int, seconds: float, think: float, seed: int) -> Results:
+async def load(
+    base: str,
+    users: int,
+    seconds: float,
+    think: float,
+    seed: int,
+    on_start: Callable[[], None] | None = None,
+) -> Results:
+    """``users`` annotators for ``seconds``; ``on_start`` is called as the timed load begins
+    (after signing in), for another load to run beside this one."""
     results = Results()
     annotators = [Annotator(k, base, results, think, seed * 1000 + k) for k in range(users)]
     try:
@@ -388,6 +397,8 @@ async def load(base: str, users: int, seconds: float, think: float, seed: int) -
         await asyncio.gather(*(a.sign_in() for a in annotators))
         initial = await entries_now(annotators[0].http)
         hot = sorted(initial)[:HOT_ENTRIES]
+        if on_start is not None:
+            on_start()
         start = time.monotonic()
         deadline = start + seconds
         await asyncio.gather(*(a.run(deadline, hot) for a in annotators))
