@@ -9,7 +9,8 @@ import orjson
 import pytest
 from PIL import Image
 
-from customlabels.services import exports, runner
+from customlabels.services import exports, projects, runner
+from customlabels.services.imports import uploads
 
 from .helpers import create, jpeg, png, put
 
@@ -90,3 +91,27 @@ def test_an_export_file_over_the_multipart_threshold_is_uploaded_in_parts_intact
     assert head["ETag"].strip('"').endswith("-2")  # two parts: a multipart upload
     sent = Image.open(io.BytesIO(s3.get_object(Bucket=out, Key=f"tree/{key}")["Body"].read()))
     assert np.array_equal(np.asarray(sent.convert("RGB")), noise)
+
+
+def test_a_groundtruth_export_to_s3_uploads_the_images_that_were_not_in_s3(s3ctx, s3, new_bucket):
+    out = new_bucket("out")
+    projects.create_project(s3ctx, "p")
+    uploaded = {"cat/a.jpg": jpeg(size=(96, 80)), "dog/b.png": png(size=(80, 80))}
+    files = [uploads.UploadedFile(path, data) for path, data in uploaded.items()]
+    uploads.upload_files(s3ctx, "p", "train", files, folder_labels=True)
+
+    job = runner.run_job(
+        s3ctx, exports.start_export(s3ctx, "p", "train", "groundtruth", f"s3://{out}/gt/")
+    )
+
+    assert job.status == "SUCCEEDED", job.message
+    written = _listing(s3, out, "gt/")
+    lines = [orjson.loads(x) for x in written["output.manifest"].splitlines()]
+    by_label = {line["image-label-metadata"]["class-name"]: line["source-ref"] for line in lines}
+    for label, path in (("cat", "cat/a.jpg"), ("dog", "dog/b.png")):
+        ref = by_label[label]
+        assert ref.startswith(f"s3://{out}/gt/images/") and ref.endswith(path[-4:])
+        # The object the manifest names holds the uploaded bytes, unchanged.
+        assert written[ref.removeprefix(f"s3://{out}/gt/")] == uploaded[path]
+    report = orjson.loads(written["hosted_service_report.json"])
+    assert report["entries"] == []  # every image is where the hosted service can read it

@@ -79,6 +79,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", D + "/upload-sessions"): EDIT,
     ("POST", D + "/upload-sessions/{session}/finish"): EDIT,
     ("POST", D + "/exports"): EDIT,
+    ("GET", D + "/export.zip"): READ,
     ("GET", D + "/entry-count"): READ,
     ("POST", D + "/bulk-changes"): ANNOTATE,
     ("POST", D + "/bulk-changes/revert"): ANNOTATE,

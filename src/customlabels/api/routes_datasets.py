@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
-from fastapi.responses import JSONResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from customlabels.api.auth import CurrentPrincipal
 from customlabels.api.deps import Ctx, Queue
@@ -19,7 +21,7 @@ from customlabels.api.schemas import (
 )
 from customlabels.api.server_paths import checked_export_out, checked_source
 from customlabels.errors import InvalidInput
-from customlabels.services import datasets, exports, labels, split
+from customlabels.services import datasets, export_zip, exports, labels, split
 from customlabels.services.imports import s3_sync
 from customlabels.services.imports.start import (
     save_changes,
@@ -138,6 +140,28 @@ def export(
         ctx, project, dataset_type, body.format, out, overwrite=body.overwrite
     )
     return JobPublic.of(submit_job(ctx, queue, job_id))
+
+
+@router.get(
+    DATASET + "/export.zip",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_zip_download(
+    project: str,
+    dataset_type: str,
+    ctx: Ctx,
+    format: Annotated[str, Query(description="groundtruth, coco, yolo, voc or folders")],
+) -> StreamingResponse:
+    """The export as a zip, written while it is sent: the files a folder export writes,
+    with a Ground Truth manifest's images beside it and referred to relatively."""
+    chunks = export_zip.stream_export_zip(ctx, project, dataset_type, format)
+    name = export_zip.zip_name(project, dataset_type, format)
+    return StreamingResponse(
+        chunks,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, tags=["jobs"])

@@ -8,7 +8,7 @@ frame. Every export also tells which entries the hosted service would reject, an
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,10 @@ from customlabels.db.tables import DatasetLabelStat
 from customlabels.errors import AlreadyExists, InvalidInput
 from customlabels.formats.coco import write_coco
 from customlabels.formats.folders import write_folders
+from customlabels.formats.groundtruth_images import ImagePlacement, unreadable_ref_issue
 from customlabels.formats.groundtruth_write import manifest_line
 from customlabels.formats.hosted_limits import dataset_issues, entry_issues
+from customlabels.formats.image_files import write_file
 from customlabels.formats.records import Box as RecordBox
 from customlabels.formats.records import EntryIssue, ExportItem
 from customlabels.formats.voc import write_voc
@@ -123,9 +125,19 @@ def run_export(
     out: str,
     progress: Progress | None,
     overwrite: bool = False,
+    *,
+    placement: ImagePlacement | None = None,
+    between_items: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Write the export; returns counts and the hosted-service report's location."""
+    """Write the export; returns counts and the hosted-service report's location.
+
+    ``placement``: which images a Ground Truth export copies beside its manifest (by
+    default those outside S3, referred to relatively). ``between_items`` is called before
+    each entry is read, when the files of the entries before it are complete (a zip
+    download takes them away then).
+    """
     check_export(fmt, out, overwrite)  # again: files may have come since it was asked for
+    placement = placement or ImagePlacement()
     if is_s3_uri(out):
         from customlabels.services.s3_exports import export_to_s3  # it calls back here
 
@@ -143,6 +155,8 @@ def run_export(
 
     def items() -> Iterator[ExportItem]:
         for view in iter_entries(ctx, project, type_name):
+            if between_items:
+                between_items()
             if progress:
                 progress.advance(1)
             if view.asset is None:
@@ -152,14 +166,18 @@ def run_export(
             if view.no_objects:
                 no_objects.add(view.id)
             problems = entry_issues(item)
+            manifest_ref = placement.manifest_ref(item) if fmt == "groundtruth" else None
+            unreadable = manifest_ref and unreadable_ref_issue(manifest_ref)
+            if unreadable:
+                problems.append(unreadable)
             if problems:
-                report.append(_report_row(view.source_ref, problems))
+                report.append(_report_row(view.source_ref, problems, manifest_ref))
             yield item
 
     target = Path(out)
     if fmt == "groundtruth":
         manifest = manifest_path(target)
-        written = _write_groundtruth(items(), manifest, no_objects)
+        written = _write_groundtruth(items(), manifest, no_objects, placement)
         report_dir = manifest.parent
     else:
         target.mkdir(parents=True, exist_ok=True)
@@ -211,9 +229,13 @@ def _used_labels(session: Session, dataset_id: int) -> int:
     )
 
 
-def _report_row(source_ref: str, problems: list[EntryIssue]) -> dict[str, Any]:
-    return {
-        "source-ref": source_ref,
+def _report_row(
+    source_ref: str, problems: list[EntryIssue], manifest_ref: str | None
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"source-ref": source_ref}
+    if manifest_ref is not None and manifest_ref != source_ref:
+        row["manifest-ref"] = manifest_ref  # a copy of the image, written by the export
+    return row | {
         "issues": [
             {"code": i.code, "message": i.message, "severity": i.severity} for i in problems
         ],
@@ -234,8 +256,11 @@ def raw_frame(item: ExportItem) -> tuple[list[RecordBox], tuple[int, int]]:
     return boxes, (raw_w, raw_h)
 
 
-def _write_groundtruth(items: Iterator[ExportItem], manifest: Path, no_objects: set[int]) -> int:
-    """Write the manifest; ``no_objects`` (filled as items are read) keeps empty detections."""
+def _write_groundtruth(
+    items: Iterator[ExportItem], manifest: Path, no_objects: set[int], placement: ImagePlacement
+) -> int:
+    """Write the manifest, and the copies of the images ``placement`` asks for beside it;
+    ``no_objects`` (filled as items are read) keeps empty detections."""
     manifest.parent.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
     count = 0
@@ -243,9 +268,15 @@ def _write_groundtruth(items: Iterator[ExportItem], manifest: Path, no_objects: 
     with tmp.open("w", encoding="utf-8") as handle:
         for item in items:
             boxes, size = raw_frame(item)
+            carried = placement.carried_path(item)
+            if carried is not None:
+                if item.read_original is None:
+                    raise ValueError(f"entry {item.entry_id}: its original image is unknown")
+                # The original bytes: the line's boxes are in their raw frame.
+                write_file(manifest.parent / carried, item.read_original())
             handle.write(
                 manifest_line(
-                    item.source_ref,
+                    placement.manifest_ref(item),
                     item.labels,
                     boxes,
                     size if boxes or item.entry_id in no_objects else None,

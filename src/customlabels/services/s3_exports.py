@@ -2,20 +2,22 @@
 
 Every format writes exactly what it writes to a local folder; the files are then uploaded
 under the prefix (``s3_max_concurrency`` at once, each retried on throttling or a dropped
-connection) and the temporary folder removed. A destination ending in ``.manifest`` or
-``.jsonl`` names the Ground Truth manifest object itself; its report goes beside it. The
-bucket is checked before the export's work starts, so a wrong bucket fails at once.
+connection) and the temporary folder removed. A Ground Truth manifest's images that are
+not in S3 already are among them, under ``images/``, and the manifest names their S3 copies.
+A destination ending in ``.manifest`` or ``.jsonl`` names the Ground Truth manifest object
+itself; its report goes beside it. The bucket is checked before the export's work starts,
+so a wrong bucket fails at once.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from customlabels.errors import InvalidInput, ServiceUnavailable
+from customlabels.formats.groundtruth_images import ImagePlacement
 from customlabels.services.context import Context
 from customlabels.services.jobs import Progress
 from customlabels.storage.s3 import (
@@ -30,7 +32,22 @@ from customlabels.storage.s3 import (
 )
 
 MANIFEST_SUFFIXES = (".manifest", ".jsonl")
-WriteLocal = Callable[[Context, str, str, str, str, Progress | None], dict[str, Any]]
+
+
+class WriteLocal(Protocol):
+    """run_export, as this module calls it back."""
+
+    def __call__(
+        self,
+        ctx: Context,
+        project: str,
+        type_name: str,
+        fmt: str,
+        out: str,
+        progress: Progress | None,
+        *,
+        placement: ImagePlacement,
+    ) -> dict[str, Any]: ...
 
 
 def export_to_s3(
@@ -61,7 +78,11 @@ def export_to_s3(
     with tempfile.TemporaryDirectory(dir=folder, prefix="export-") as tmp:
         root = Path(tmp)
         local = root / PurePosixPath(key).name if single else root
-        result = write_local(ctx, project, type_name, fmt, str(local), progress)
+        # Images outside S3 are uploaded beside the manifest, which names their S3 copies.
+        placement = ImagePlacement(ref_base=s3_uri(bucket, prefix))
+        result = write_local(
+            ctx, project, type_name, fmt, str(local), progress, placement=placement
+        )
         files = sorted(p for p in root.rglob("*") if p.is_file())
 
         def send(path: Path) -> None:
