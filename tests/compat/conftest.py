@@ -59,3 +59,16 @@ def error_of() -> Callable[[Exception], str]:
         return str(exc.response["Error"]["Code"])  # type: ignore[attr-defined]
 
     return code
+
+
+@pytest.fixture
+def s3(aws_env: str, compat: Compat, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A client of moto's S3 server, which the served app reads with its own settings."""
+    monkeypatch.setattr(compat.ctx.settings, "s3_retry_base_delay_s", 0.01)
+    monkeypatch.setattr(compat.ctx.settings, "s3_max_attempts", 2)
+    return boto3.client(
+        "s3",
+        endpoint_url=aws_env,
+        region_name="us-east-1",
+        config=Config(s3={"addressing_style": "path"}),
+    )

@@ -10,56 +10,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from tests.s3.helpers import png, put
 
 from customlabels.services import project_access
 
 from .conftest import Compat
-
-IN_PROGRESS = ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
-
-
-def classified(ref: str, label: str) -> dict[str, Any]:
-    return {
-        "source-ref": ref,
-        "cls": 0,
-        "cls-metadata": {
-            "class-name": label,
-            "type": "groundtruth/image-classification",
-            "confidence": 1,
-            "human-annotated": "yes",
-            "creation-date": "2024-01-01T00:00:00",
-            "job-name": "labeling-job/cls",
-        },
-    }
-
-
-def settled(rekognition: Any, arn: str) -> dict[str, Any]:
-    """The dataset's description once its job has finished."""
-    deadline = time.monotonic() + 60
-    while True:
-        found: dict[str, Any] = rekognition.describe_dataset(DatasetArn=arn)["DatasetDescription"]
-        if found["Status"] not in IN_PROGRESS:
-            return found
-        assert time.monotonic() < deadline, f"still {found['Status']}"
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def s3(aws_env: str, compat: Compat, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A client of moto's S3 server, which the served app reads with its own settings."""
-    monkeypatch.setattr(compat.ctx.settings, "s3_retry_base_delay_s", 0.01)
-    monkeypatch.setattr(compat.ctx.settings, "s3_max_attempts", 2)
-    return boto3.client(
-        "s3",
-        endpoint_url=aws_env,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}),
-    )
+from .manifests import classified, settled
 
 
 @pytest.fixture

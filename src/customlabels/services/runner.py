@@ -24,7 +24,7 @@ from customlabels.services.jobs import (
 )
 from customlabels.services.leases import JobLease
 from customlabels.services.models.jobs import MODEL_JOBS
-from customlabels.services.split import distribute
+from customlabels.services.split import distribute, end_distribute
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,15 @@ def _dispatch(
         set_status(ctx, dataset_id, status, message, "SUCCESS")
         return result, message
     if kind == "dataset.distribute" and project is not None:
-        result = distribute(ctx, project, params.get("seed"), progress)
-        return result, f"moved {result['moved']} entries from TRAIN to TEST"
+        try:
+            result = distribute(ctx, project, params.get("seed"), progress)
+        except Exception as exc:
+            said = exc.message if isinstance(exc, CustomLabelsError) else "the server failed"
+            end_distribute(ctx, project, ok=False, message=said)
+            raise
+        message = f"moved {result['moved']} entries from TRAIN to TEST"
+        end_distribute(ctx, project, ok=True, message=message)
+        return result, message
     if kind == "dataset.export" and project is not None:
         result = run_export(
             ctx,

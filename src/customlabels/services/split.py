@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Box, Dataset, Entry, EntryLabel
 from customlabels.errors import InvalidInput
@@ -154,10 +155,42 @@ def distribute(
     return {"moved": len(chosen), "train": len(entry_labels) - len(chosen), "test": len(chosen)}
 
 
+def _train_and_test(session: Session, train: Dataset) -> list[Dataset]:
+    test = session.scalar(
+        select(Dataset).where(
+            Dataset.project_id == train.project_id, Dataset.dataset_type == "TEST"
+        )
+    )
+    return [train] if test is None else [train, test]
+
+
+def end_distribute(ctx: Context, project: str, ok: bool, message: str) -> None:
+    """Say on both datasets how a distribution ended (UPDATE_COMPLETE or UPDATE_FAILED)."""
+    with ctx.db.write() as session:
+        train = get_dataset(session, project, "TRAIN")
+        # Only those start_distribute marked: a TEST made by the distribution says created.
+        marked = [d for d in _train_and_test(session, train) if d.status == "UPDATE_IN_PROGRESS"]
+        for dataset in marked:
+            if ok:
+                dataset.status = "UPDATE_COMPLETE"
+                dataset.status_message = f"The dataset was successfully updated: {message}."
+                dataset.status_message_code = "SUCCESS"
+            else:
+                dataset.status = "UPDATE_FAILED"
+                dataset.status_message = f"The distribution failed: {message}"
+                dataset.status_message_code = "CLIENT_ERROR"
+
+
 def start_distribute(ctx: Context, project: str, seed: int | None) -> int:
     """Queue a distribute job (checked up front so a bad request fails before queueing)."""
     with ctx.db.write() as session:
         train = get_dataset(session, project, "TRAIN")
+        # Both datasets say they are being updated from now on, as the hosted service's
+        # do: a script polls DescribeDataset of either until UPDATE_COMPLETE.
+        for dataset in _train_and_test(session, train):
+            dataset.status = "UPDATE_IN_PROGRESS"
+            dataset.status_message = "Dataset is being updated"
+            dataset.status_message_code = "SUCCESS"
         job = create_job(
             session,
             "dataset.distribute",
