@@ -89,6 +89,7 @@ def update_entries(
     )
     if body.lines is not None:
         source["path"] = str(save_changes(ctx, body.lines))  # ours, in the data dir
+        source["sent_lines"] = True
     job_id = start_dataset_update(ctx, project, dataset_type, source)
     return JobPublic.of(submit_job(ctx, queue, job_id))
 
