@@ -33,12 +33,16 @@ def import_outcome(
     if summary.entries == 0 or summary.with_errors < summary.entries:
         status = "CREATE_COMPLETE" if creating else "UPDATE_COMPLETE"
         return ImportOutcome(status, f"The dataset was successfully {verb}: {counts}.", "SUCCESS")
-    first = first_error_message(ctx, dataset_id)
-    why = f" The first: {first}" if first else ""
+    first = (first_error_message(ctx, dataset_id) or "").rstrip(".")
+    if summary.entries == 1:
+        what = f"The only entry imported has an error{': ' + first if first else ''}."
+    else:
+        what = f"Every one of the {summary.entries} entries imported has an error" + (
+            f"; the first: {first}." if first else "."
+        )
     return ImportOutcome(
         "CREATE_FAILED" if creating else "UPDATE_FAILED",
-        f"Every one of the {summary.entries} entries imported has an error, so none can be "
-        f"used.{why} Fix the source and import it again into this dataset.",
+        f"{what} Nothing can be used: fix the source and import it again into this dataset.",
         "CLIENT_ERROR",
     )
 
