@@ -98,7 +98,11 @@ def test_update_dataset_entries_adds_and_replaces_json_lines(rekognition: Any) -
     changes = "\n".join(json.dumps(x) for x in lines).encode()
     rekognition.update_dataset_entries(DatasetArn=arn, Changes={"GroundTruth": changes})
     found = settled(rekognition, arn)
-    assert found["Status"] == "UPDATE_COMPLETE"
+    # No line's image can be read: the entries are kept with their errors, and the
+    # dataset says the update failed and why, not that it succeeded.
+    assert found["Status"] == "UPDATE_FAILED"
+    assert found["StatusMessageCode"] == "CLIENT_ERROR"
+    assert "s3://nowhere/a.png" in found["StatusMessage"]
     assert found["DatasetStats"]["TotalEntries"] == 3
     # An update replaces an entry by its source-ref (the image is still not there).
     again = json.dumps(classified("s3://nowhere/a.png", "sandal")).encode()

@@ -126,9 +126,13 @@ def test_export_in_each_format_and_import_it_back(
     page.goto("/projects/gt")
     card = page.locator("[data-dataset=TRAIN]")
     create_from(page, card, "Ground Truth manifest")
-    card.get_by_label("Upload a manifest file").set_input_files(manifest)
+    card.get_by_test_id("manifest-file").set_input_files(manifest)
+    # Uploaded with its images: the folder the manifest's source-refs name.
+    card.get_by_test_id("manifest-image-folder").set_input_files(tmp_path / "src")
+    expect(card.get_by_test_id("manifest-check")).to_contain_text("4 lines, 4 of your")
     card.get_by_role("button", name="Create TRAIN dataset").click()
-    expect(card.locator("[data-stat=total]")).to_have_text("4", timeout=30_000)
+    # The images arrive first, then the manifest's lines label them.
+    expect(card.locator("[data-stat=labeled]")).to_have_text("4", timeout=30_000)
     entries = server.entries("gt")
     assert sorted(len(e["labels"]) for e in entries) == [1, 1, 1, 1]
     assert [b["width"] for e in entries for b in e["boxes"]] == [80]
@@ -136,7 +140,8 @@ def test_export_in_each_format_and_import_it_back(
     # The same manifest by its path on the server, for the TEST dataset.
     test = page.locator("[data-dataset=TEST]")
     create_from(page, test, "Ground Truth manifest")
-    test.get_by_label("…or its path on the server").fill(str(manifest))
+    test.get_by_label("On the server").check()
+    test.get_by_label("Manifest path").fill(str(manifest))
     test.get_by_role("button", name="Create TEST dataset").click()
     expect(test.locator("[data-stat=total]")).to_have_text("4", timeout=30_000)
     wait_until(lambda: total(server, "gt", "test"), lambda n: n == 4)

@@ -367,7 +367,8 @@ class ExportIn(BaseModel):
 class ManifestUpdateIn(BaseModel):
     """Ground Truth JSON lines to add or replace (UpdateDatasetEntries), and where images are.
 
-    Give ``lines`` (the JSON lines themselves) or ``path`` (a manifest on the server).
+    Give ``lines`` (the JSON lines themselves), ``path`` (a manifest on the server) or
+    ``source`` (any import source).
     Lines that only relabel entries the dataset holds need no ``root``. Server paths must
     lie inside the ``import_roots`` setting's folders.
     """
@@ -375,6 +376,12 @@ class ManifestUpdateIn(BaseModel):
     lines: list[str] | None = None
     path: str | None = None
     root: str | None = None
+    source: SourceSpec | None = Field(
+        None,
+        description="Instead of lines or path: any import source (a folder, an S3 prefix, "
+        "COCO, YOLO, VOC, another dataset), whose entries are added to the dataset or "
+        "replace those with the same source-ref.",
+    )
 
 
 class UploadSessionOpen(BaseModel):

@@ -162,7 +162,9 @@ def update_dataset_entries(req: CompatRequest, params: dict[str, Any]) -> dict[s
     project, kind = dataset_of_arn(req.ctx, _dataset_arn(params))
     lines = _lines_of(params.get("Changes"))
     path = save_changes(req.ctx, lines)  # ours, in the data dir, as the REST route keeps them
-    job_id = start_dataset_update(req.ctx, project, kind, {"kind": "manifest", "path": str(path)})
+    job_id = start_dataset_update(
+        req.ctx, project, kind, {"kind": "manifest", "path": str(path), "sent_lines": True}
+    )
     submit_job(req.ctx, req.queue, job_id)
     return {}
 

@@ -743,17 +743,21 @@ def parse_manifest_line(
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError as error:
-        detail = str(error)
+        # orjson counts lines within this one line ("line 2 column 1" for text after the
+        # object): say the manifest's own line and the column within it instead.
+        detail = (
+            f"manifest line {line_number}: not valid JSON (column {error.pos + 1}: {error.msg})"
+        )
         if isinstance(line, bytes):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as bad:
                 detail = (
-                    f"The line is not valid UTF-8 (byte 0x{line[bad.start]:02x} at "
-                    f"position {bad.start})."
+                    f"manifest line {line_number}: not valid UTF-8 (byte "
+                    f"0x{line[bad.start]:02x} at position {bad.start})."
                 )
         if not line.strip():
-            detail = "The line is empty."
+            detail = f"manifest line {line_number} is empty."
         return _invalid_line("ERROR_INVALID_JSON_LINE", detail, line_number, _decoded(line))
     if not isinstance(obj, dict):
         return _invalid_line(

@@ -13,6 +13,7 @@ from customlabels.services import actor
 from customlabels.services.context import Context
 from customlabels.services.datasets import set_status
 from customlabels.services.exports import run_export
+from customlabels.services.imports.outcome import import_outcome
 from customlabels.services.imports.run import run_import
 from customlabels.services.jobs import (
     JobInfo,
@@ -90,14 +91,11 @@ def _dispatch(
     if kind in ("dataset.create", "dataset.update") and dataset_id is not None:
         summary, skipped = run_import(ctx, dataset_id, params["source"], progress)
         result: dict[str, Any] = {**summary.as_dict(), **skipped.as_result()}
-        verb = "created" if kind == "dataset.create" else "updated"
-        message = (
-            f"The dataset was successfully {verb}: {summary.entries} entries, "
-            f"{summary.with_errors} with errors, {skipped.describe()}."
+        outcome = import_outcome(
+            ctx, dataset_id, kind == "dataset.create", summary, skipped.describe()
         )
-        status = "CREATE_COMPLETE" if kind == "dataset.create" else "UPDATE_COMPLETE"
-        set_status(ctx, dataset_id, status, message, "SUCCESS")
-        return result, message
+        set_status(ctx, dataset_id, outcome.status, outcome.message, outcome.code)
+        return result, outcome.message
     if kind == "dataset.distribute" and project is not None:
         try:
             result = distribute(ctx, project, params.get("seed"), progress)

@@ -8,7 +8,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useToast } from "../components/Toasts";
 import { CreateDatasetPanel } from "./CreateDatasetPanel";
 import { ExportDialog } from "./ExportDialog";
-import { UploadPanel } from "./UploadPanel";
+import { SyncButton } from "./SyncButton";
 
 interface Props {
   project: string;
@@ -82,11 +82,12 @@ export function DatasetCard({ project, type, dataset, canSplit }: Props) {
       <div className="actions">
         <Link className="button primary" to={base}>Open gallery</Link>
         {dataset.error_entries > 0 && <Link className="button" to={`${base}/errors`}>Review {dataset.error_entries} errors</Link>}
-        <button onClick={() => setAdding((a) => !a)}>Add images…</button>
+        <button onClick={() => setAdding((a) => !a)} aria-expanded={adding}>Add images or a source…</button>
+        <SyncButton project={project} type={type} busy={busy} />
         <button onClick={() => setExporting(true)}>Export…</button>
         <button className="danger" onClick={() => setDeleting(true)} disabled={busy}>Delete…</button>
       </div>
-      {adding && <UploadPanel project={project} type={type} onDone={() => setAdding(false)} />}
+      {adding && <CreateDatasetPanel project={project} type={type} existing onDone={() => setAdding(false)} />}
       {exporting && <ExportDialog project={project} type={type} onClose={() => setExporting(false)} />}
       {deleting && (
         <ConfirmDialog title={`Delete the ${type} dataset?`} confirm="Delete dataset" danger busy={remove.isPending}

@@ -91,7 +91,9 @@ class Locator:
                 local = exc
         if isinstance(local, UnresolvableSource):
             # Decided in reuse_known: an update of an entry we already hold needs no file.
-            cand.unresolved = (local.code, str(local))
+            # The manifest's own line number: the user finds the line in their file.
+            where = f"manifest line {record.line_number}: " if record.line_number else ""
+            cand.unresolved = (local.code, where + str(local))
             return
         if local.byte_size > self.ctx.settings.max_image_bytes:
             cand.add_issue(

@@ -73,17 +73,30 @@ class SourceFiles:
         self._resolver = RootResolver(root) if root is not None else None
 
     def locate(self, source_ref: str) -> LocalFile:
-        """The regular file ``source_ref`` names, or UnresolvableSource saying why not."""
-        return stat_file(*self.resolve(source_ref))
+        """The regular file ``source_ref`` names, or UnresolvableSource saying why not.
+
+        Messages name the image as the user wrote it, never the folder it was looked for
+        in: that may be one of ours (the user's own folder is what they gave).
+        """
+        path, st = self.resolve(source_ref)
+        try:
+            return stat_file(path, st)
+        except UnresolvableSource as exc:
+            if st is None and not os.path.lexists(path):
+                raise UnresolvableSource(exc.code, _not_found(source_ref)) from None
+            raise UnresolvableSource(
+                exc.code, f"image {source_ref} in the image folder you gave cannot be read"
+            ) from None
 
     def resolve(self, source_ref: str) -> tuple[str, os.stat_result | None]:
         """The real path ``source_ref`` names, and its ``stat`` when that was learnt on the way."""
         resolver = self._resolver
         if resolver is None:
             raise UnresolvableSource(
-                "ERROR_INVALID_IMAGE", f"no root folder given to find {source_ref!r} in"
+                "ERROR_INVALID_IMAGE",
+                f"image {source_ref} is not in the dataset, and no image folder was given "
+                "to find it in",
             )
-        root = resolver.root
         try:
             if source_ref.startswith("s3://"):
                 bucket_and_key = source_ref.removeprefix("s3://")
@@ -103,15 +116,15 @@ class SourceFiles:
                     return path, st
                 raise UnresolvableSource(
                     "ERROR_INVALID_IMAGE",
-                    f"{source_ref!r} is not under {str(root)!r} (looked for "
-                    f"{' and '.join(repr(c) for c in candidates)})",
+                    _not_found(source_ref)
+                    + f" (looked for {' and '.join(unquote(c) for c in candidates)})",
                 )
             if source_ref.startswith("file://"):
                 # Joined, not normalised: ".." must apply after the symlinks before it.
                 path = os.path.join(os.getcwd(), Path(source_ref.removeprefix("file://")))
                 real, st = resolver.real_path(path)
                 if not resolver.contains(real):
-                    raise PathOutsideRoot(f"{source_ref!r} lies outside the root {str(root)!r}")
+                    raise PathOutsideRoot(source_ref)
                 return real, st
             if "://" in source_ref:
                 raise UnresolvableSource(
@@ -119,5 +132,13 @@ class SourceFiles:
                     f"cannot read {source_ref!r} from a local root",
                 )
             return resolver.resolve(source_ref)
-        except PathOutsideRoot as exc:
-            raise UnresolvableSource("ERROR_INVALID_SOURCE_REF_FORMAT", str(exc)) from None
+        except PathOutsideRoot:
+            # Said without the root's path: it may be a folder of ours, not the user's.
+            raise UnresolvableSource(
+                "ERROR_INVALID_SOURCE_REF_FORMAT",
+                f"image {source_ref} lies outside the image folder you gave",
+            ) from None
+
+
+def _not_found(source_ref: str) -> str:
+    return f"image {source_ref} not found in the image folder you gave"

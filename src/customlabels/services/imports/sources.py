@@ -50,11 +50,16 @@ def check_source(source: dict[str, Any]) -> dict[str, Any]:
     if not must_be_dir and not resolved.is_file():
         raise InvalidInput(f"file {path!r} does not exist")
     checked = dict(source, path=str(resolved))
-    if kind in ("manifest", "coco"):
+    if kind == "manifest" and source.get("sent_lines") and not source.get("root"):
+        # Lines sent with a request live in a folder of ours: without an image folder they
+        # may only relabel the dataset's own images, and no folder of ours is searched.
+        checked["root"] = None
+    elif kind in ("manifest", "coco"):
+        # Without a root, references are relative to the manifest's own folder.
         root = source.get("root") or str(resolved.parent)
         root_path = Path(root).expanduser().resolve()
         if not root_path.is_dir():
-            raise InvalidInput(f"root folder {root!r} does not exist")
+            raise InvalidInput(f"image folder {root!r} does not exist or is not a folder")
         checked["root"] = str(root_path)
     if kind == "folder":
         checked.update(check_folder_options(source))
@@ -92,7 +97,7 @@ def open_source(
         path = Path(source["path"])
         if progress:
             progress.set_total(_count_lines(path))
-        root = Path(source["root"])
+        root = Path(source["root"]) if source.get("root") else None
         return _manifest_records(path, root, ctx.settings.max_manifest_line_chars), root, None
     records: list[ImportRecord | Candidate]
     if kind == "coco":
@@ -108,7 +113,9 @@ def open_source(
     return records, None, None
 
 
-def _manifest_records(path: Path, root: Path, max_chars: int) -> Iterator[ImportRecord | Candidate]:
+def _manifest_records(
+    path: Path, root: Path | None, max_chars: int
+) -> Iterator[ImportRecord | Candidate]:
     if path.stat().st_size >= readahead.MIN_BYTES:
         # Big: parsed, and its files found, by a child process while this one writes.
         yield from readahead.manifest_candidates(path, root, max_chars)
