@@ -80,9 +80,17 @@ def update_entries(
     queue: Queue,
     principal: CurrentPrincipal,
 ) -> JobPublic:
-    """Add or replace entries from Ground Truth JSON lines (a job, upsert by source-ref)."""
-    if (body.lines is None) == (body.path is None):
-        raise InvalidInput("give either lines or path")
+    """Add or replace entries from Ground Truth JSON lines or a folder (a job, upsert by
+    source-ref)."""
+    given = [name for name in ("lines", "path", "source") if getattr(body, name) is not None]
+    if len(given) != 1:
+        raise InvalidInput("give one of lines, path or source")
+    if body.source is not None:
+        if body.source.kind != "folder":
+            raise InvalidInput(f"an update's source is a folder, not {body.source.kind!r}")
+        folder = checked_source(ctx, principal, body.source.model_dump(exclude_none=True))
+        job_id = start_dataset_update(ctx, project, dataset_type, folder)
+        return JobPublic.of(submit_job(ctx, queue, job_id))
     # Checked before the lines are saved: a refused root leaves no file behind.
     source = checked_source(
         ctx, principal, {"kind": "manifest", "path": body.path, "root": body.root}

@@ -118,6 +118,14 @@ class SourceSpec(BaseModel):
         "source; null (the default) reads every depth. The job's result counts what was "
         "skipped and why (skipped_count, skipped_by_reason, skipped_files).",
     )
+    in_place: bool = Field(
+        False,
+        description="Folder sources: reference the images where they lie instead of copying "
+        "them into the image store (only their hashes, sizes and thumbnails are kept). A file "
+        "that later changes or disappears is never served: its entries show "
+        "ERROR_SOURCE_CHANGED or ERROR_SOURCE_MISSING, and its image answers 409 "
+        "SourceFileChanged.",
+    )
     project: str | None = None
     type: str | None = None
 
@@ -348,7 +356,9 @@ class ExportIn(BaseModel):
 class ManifestUpdateIn(BaseModel):
     """Ground Truth JSON lines to add or replace (UpdateDatasetEntries), and where images are.
 
-    Give ``lines`` (the JSON lines themselves) or ``path`` (a manifest on the server).
+    Give ``lines`` (the JSON lines themselves), ``path`` (a manifest on the server), or a
+    ``source`` (a folder on the server, e.g. ``{"kind": "folder", "path": ..., "in_place":
+    true}``: its images are added, or replace the entries of the same source-ref).
     Lines that only relabel entries the dataset holds need no ``root``. Server paths must
     lie inside the ``import_roots`` setting's folders.
     """
@@ -356,6 +366,7 @@ class ManifestUpdateIn(BaseModel):
     lines: list[str] | None = None
     path: str | None = None
     root: str | None = None
+    source: SourceSpec | None = None
 
 
 class UploadPublic(BaseModel):
