@@ -49,9 +49,11 @@ def insert_assets(
     unique = {a.sha256: a for a in items}
     if not unique:
         return {}
+    # The tables, not the ORM classes: a plain executemany, without the ORM's bulk-insert
+    # bookkeeping (which cost as much as the rest of an import in place's writes).
     insert_ignoring_conflicts(
         session,
-        Asset,
+        Asset.__table__,
         [
             {
                 "sha256": a.sha256,
@@ -72,7 +74,7 @@ def insert_assets(
     if thumbnails:
         insert_ignoring_conflicts(
             session,
-            Thumbnail,
+            Thumbnail.__table__,
             [
                 {"asset_id": ids[sha], "data": a.thumbnail}
                 for sha, a in unique.items()
@@ -92,7 +94,7 @@ def existing_hashes(session: Session, hashes: Sequence[str]) -> set[str]:
 def reference_files(session: Session, rows: list[dict[str, Any]]) -> None:
     """Record where the bytes of assets imported in place lie (asset_id, path, byte_size,
     mtime_ns, fingerprint); an asset referenced already keeps its first file."""
-    insert_ignoring_conflicts(session, ReferencedFile, rows)
+    insert_ignoring_conflicts(session, ReferencedFile.__table__, rows)
 
 
 def forget_references(session: Session, asset_ids: Sequence[int]) -> None:
