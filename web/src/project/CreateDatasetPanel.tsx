@@ -40,6 +40,7 @@ export function CreateDatasetPanel({ project, type, onDone }: Props) {
   const [path, setPath] = useState("");
   const [root, setRoot] = useState("");
   const [folderLabels, setFolderLabels] = useState(true);
+  const [inPlace, setInPlace] = useState(false);
   const [manifestFile, setManifestFile] = useState<File | null>(null);
   const [copyFrom, setCopyFrom] = useState("");
   const projects = useProjects();
@@ -60,6 +61,7 @@ export function CreateDatasetPanel({ project, type, onDone }: Props) {
       }
       const spec: Record<string, unknown> = { kind: source, path };
       if (source === "folder") spec.folder_labels = folderLabels;
+      if (source === "folder" && inPlace) spec.in_place = true;
       if (source === "manifest" && root) spec.root = root;
       return api(base, { method: "POST", json: { source: spec } });
     },
@@ -118,6 +120,12 @@ export function CreateDatasetPanel({ project, type, onDone }: Props) {
             <label className="check">
               <input type="checkbox" checked={folderLabels} onChange={(e) => setFolderLabels(e.target.checked)} />
               Use folder names as labels
+            </label>
+          )}
+          {source === "folder" && (
+            <label className="check">
+              <input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} />
+              Leave the images where they are (no copy; a file changed later shows as an error)
             </label>
           )}
           {source === "dataset" && (
