@@ -175,6 +175,11 @@ class Settings(BaseSettings):
         default=3600,
         description="How long a presigned image URL stays valid, in seconds.",
     )
+    in_place_thumbnails: Literal["deferred", "import"] = Field(
+        default="deferred",
+        description="Imports in place (folder sources with in_place): make JPEG thumbnails "
+        "when first shown (deferred: the import reads headers only) or during the import.",
+    )
     thumbnails_in_store: bool = Field(
         default=False,
         description="Keep thumbnails in the image store (e.g. S3) instead of the database.",

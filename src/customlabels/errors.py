@@ -30,6 +30,7 @@ __all__ = [
     "ProjectNotFound",
     "ResourceInUse",
     "ServiceUnavailable",
+    "SourceFileChanged",
     "TooLarge",
     "VersionConflict",
 ]
@@ -108,6 +109,15 @@ class ResourceNotReady(CustomLabelsError):
 
     status = 409
     code = "ResourceNotReady"
+
+
+class SourceFileChanged(CustomLabelsError):
+    """An image imported in place whose file changed or disappeared since: its bytes are
+    not served (they would not be the image its labels were drawn on). The entry shows
+    the error too (ERROR_SOURCE_CHANGED or ERROR_SOURCE_MISSING, in ``details.issue``)."""
+
+    status = 409
+    code = "SourceFileChanged"
 
 
 class InvalidImageFormat(CustomLabelsError):

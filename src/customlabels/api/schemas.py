@@ -118,6 +118,14 @@ class SourceSpec(BaseModel):
         "source; null (the default) reads every depth. The job's result counts what was "
         "skipped and why (skipped_count, skipped_by_reason, skipped_files).",
     )
+    in_place: bool = Field(
+        False,
+        description="Folder sources: reference the images where they lie instead of copying "
+        "them into the image store (only their hashes, sizes and thumbnails are kept). A file "
+        "that later changes or disappears is never served: its entries show "
+        "ERROR_SOURCE_CHANGED or ERROR_SOURCE_MISSING, and its image answers 409 "
+        "SourceFileChanged.",
+    )
     project: str | None = None
     type: str | None = None
 

@@ -31,20 +31,37 @@ app = typer.Typer(
 Project = Annotated[str, typer.Argument(help="Project name.")]
 Kind = Annotated[str, typer.Argument(help="train or test.")]
 PathOpt = Annotated[Path | None, typer.Option(exists=False)]
+InPlace = Annotated[
+    bool,
+    typer.Option(
+        help="With --from-folder: reference the images where they lie instead of copying them "
+        "into the image store (hashes, sizes and thumbnails are kept). A file that later "
+        "changes or disappears is shown as an entry error, never served.",
+    ),
+]
 
 
 def _folder_options(
-    folder_labels: bool, label_level: int, folder_depth: int | None
+    folder_labels: bool,
+    label_level: int,
+    folder_depth: int | None,
+    in_place: bool = False,
+    from_folder: Path | None = None,
 ) -> dict[str, Any]:
     """The folder-label options of a folder or prefix source, refused without --folder-labels
-    (where they would silently do nothing)."""
+    (where they would silently do nothing); --in-place, refused without --from-folder."""
     if not folder_labels and (label_level != 1 or folder_depth is not None):
         raise InvalidInput("--label-level and --folder-depth apply with --folder-labels only")
-    return {
+    if in_place and from_folder is None:
+        raise InvalidInput("--in-place applies with --from-folder only")
+    options: dict[str, Any] = {
         "folder_labels": folder_labels,
         "label_level": label_level,
         "folder_depth": folder_depth,
     }
+    if in_place:
+        options["in_place"] = True
+    return options
 
 
 def _source(
@@ -109,6 +126,7 @@ def create(
             "however deep it lies, as the hosted service does; images directly in it get none."
         ),
     ] = False,
+    in_place: InPlace = False,
     label_level: Annotated[
         int,
         typer.Option(
@@ -160,7 +178,7 @@ def create(
     """Create the TRAIN or TEST dataset of a project, empty or from a source."""
     source = _source(
         from_folder,
-        _folder_options(folder_labels, label_level, folder_depth),
+        _folder_options(folder_labels, label_level, folder_depth, in_place, from_folder),
         from_manifest,
         root,
         from_dataset,
@@ -186,27 +204,48 @@ def update(
     project: Project,
     kind: Kind,
     changes: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="Ground Truth JSON lines to add or replace: a file or s3://bucket/key.manifest."
         ),
-    ],
+    ] = None,
     root: Annotated[
         Path | None,
         typer.Option(
             help="Folder the lines' image references resolve under (default: the file's folder)."
         ),
     ] = None,
+    from_folder: Annotated[
+        Path | None,
+        typer.Option(help="Add the images of a folder (replacing entries of the same file)."),
+    ] = None,
+    folder_labels: Annotated[
+        bool, typer.Option(help="With --from-folder: label each image by its first folder.")
+    ] = False,
+    in_place: InPlace = False,
     no_wait: NoWait = False,
     json: Json = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Add or replace entries from Ground Truth JSON lines (upsert by source-ref)."""
+    """Add or replace entries from Ground Truth JSON lines or a folder (upsert by source-ref)."""
+    if (changes is None) == (from_folder is None):
+        raise InvalidInput("name one of --changes and --from-folder")
+    source: dict[str, Any]
+    if from_folder is not None:
+        source = {
+            "kind": "folder",
+            "path": str(from_folder),
+            **_folder_options(folder_labels, 1, None, in_place, from_folder),
+        }
+    else:
+        assert changes is not None
+        if in_place or folder_labels:
+            raise InvalidInput("--in-place and --folder-labels apply with --from-folder only")
+        source = {"kind": "manifest", "path": changes}
+        if not changes.startswith("s3://"):
+            source["root"] = str(root) if root else None
     ctx = open_ctx(data_dir, database_url)
-    source: dict[str, Any] = {"kind": "manifest", "path": changes}
-    if not changes.startswith("s3://"):
-        source["root"] = str(root) if root else None
     job_id = start_dataset_update(ctx, project, kind, source)
     run_or_queue(ctx, job_id, no_wait=no_wait, json_output=json)
 

@@ -278,6 +278,26 @@ class SourceAsset(Base):
     fingerprint: Mapped[str] = mapped_column(String(128))
 
 
+class ReferencedFile(Base):
+    """Where the bytes of an asset imported in place lie: a server file, not the store.
+
+    An asset has such a row only while its bytes are not in the BlobStore (an import that
+    copies the same image removes it). ``fingerprint`` (size, mtime, device, inode) is the
+    cheap check that the file still holds what was hashed; when it differs the file is
+    hashed again, and a file that no longer matches ``assets.sha256`` is never served.
+    """
+
+    __tablename__ = "referenced_files"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(Text)
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    fingerprint: Mapped[str] = mapped_column(String(128))
+
+
 class ModelVersion(Base):
     """One training run of a project: its status, snapshots, evaluation and model files."""
 

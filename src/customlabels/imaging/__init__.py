@@ -5,7 +5,7 @@ upright frame (the pixels after EXIF orientation); :mod:`.orientation` converts 
 from the stored file's raw frame at the boundaries that need it.
 """
 
-from customlabels.imaging.analyse import Analysed, analyse_file, analyse_image
+from customlabels.imaging.analyse import Analysed, analyse_file, analyse_header, analyse_image
 from customlabels.imaging.hashing import sha256_hex
 from customlabels.imaging.orientation import (
     raw_to_upright_box,
@@ -28,6 +28,7 @@ __all__ = [
     "ImageInfo",
     "InvalidImage",
     "analyse_file",
+    "analyse_header",
     "analyse_image",
     "decode_upright",
     "make_thumbnail",

@@ -56,6 +56,27 @@ def analyse_image(
     return Analysed(sha256=digest, byte_size=len(data), info=info, thumbnail=thumbnail)
 
 
+def analyse_header(
+    data: bytes,
+    thumbnail_size: int,
+    max_pixels: int,
+    max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
+) -> Analysed:
+    """Hash and describe a JPEG from its header alone, with no thumbnail (``b""``).
+
+    For imports in place that defer thumbnails: a JPEG's header holds its size and EXIF
+    orientation, so no pixel is decoded (a broken body shows when the image is first
+    decoded: its thumbnail, or training). Other formats may keep what describes them after
+    the pixels (a PNG's eXIf chunk, a GIF's frames), so they are analysed in full.
+    """
+    im = open_image(data, max_pixels)
+    with im:
+        info = describe(im, im.size, im.mode) if im.format in ("JPEG", "MPO") else None
+    if info is None:
+        return analyse_image(data, thumbnail_size, max_pixels, max_decode_bytes)
+    return Analysed(sha256=sha256_hex(data), byte_size=len(data), info=info, thumbnail=b"")
+
+
 def read_limited(path: str, max_bytes: int) -> bytes:
     """Read a file of at most ``max_bytes`` bytes; larger files raise InvalidImage unread.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from customlabels.services import referenced_files
 from customlabels.services.context import Context
 from customlabels.storage.protocol import asset_key, thumbnail_key
 
@@ -23,6 +24,9 @@ def presigned_url(
     presign = getattr(ctx.blobs, "presigned_url", None)
     if presign is None:
         return None
+    if referenced_files.find_reference(ctx, sha256) is not None:
+        return None  # imported in place: the bytes are not in the store (nor, maybe, its
+        # thumbnail yet); the app reads and checks the file
     if kind == "thumbnail":
         if not ctx.settings.thumbnails_in_store:
             return None

@@ -72,6 +72,7 @@ export function CreateDatasetPanel({ project, type, existing = false, onDone }: 
   const [labels, setLabels] = useState<FolderLabelOptions>({ folderLabels: true, labelLevel: 1, folderDepth: null });
   const [match, setMatch] = useState<ManifestMatch | null>(null);
   const [anyway, setAnyway] = useState(false);
+  const [inPlace, setInPlace] = useState(false);
   const [copyFrom, setCopyFrom] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const projects = useProjects();
@@ -94,6 +95,7 @@ export function CreateDatasetPanel({ project, type, existing = false, onDone }: 
         if (labels.folderDepth) out.folder_depth = labels.folderDepth;
       }
     }
+    if (source === "folder" && inPlace) out.in_place = true;
     return out;
   };
 
@@ -223,6 +225,12 @@ export function CreateDatasetPanel({ project, type, existing = false, onDone }: 
             </label>
           )}
           {(source === "folder" || source === "s3") && <FolderLabelFields value={labels} onChange={setLabels} />}
+          {source === "folder" && (
+            <label className="check">
+              <input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} />
+              Leave the images where they are (no copy; a file changed later shows as an error)
+            </label>
+          )}
           {source === "dataset" && (
             <label>
               <span>Copy the entries, labels and boxes of <abbr title="required">*</abbr></span>

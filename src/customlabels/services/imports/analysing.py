@@ -32,8 +32,12 @@ PROCESS_POOL_MIN_FILES = 64
 class Analyses:
     """Starts the analysis of candidates' images and hands their outcomes back."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, in_place: bool = False) -> None:
         self.ctx = ctx
+        # Local files stay where they are (an import in place): nothing is stored, and
+        # thumbnails wait for their first view unless in_place_thumbnails says "import".
+        self.in_place = in_place
+        self._thumbnails = ctx.settings.in_place_thumbnails == "import"
         self._executor: Executor | None = None
         self._use_processes: bool | None = None
         self._downloads: Executor | None = None
@@ -100,10 +104,16 @@ class Analyses:
                     fetches.append(cand)
                     if fingerprint:
                         fetching.add(fingerprint)
-        for start in range(0, len(files), PROCESS_CHUNK):
-            chunk = files[start : start + PROCESS_CHUNK]
+        # Reading headers only, a worker handles a file in a fraction of the time: bigger
+        # chunks keep the messages' cost small beside the work.
+        per_chunk = PROCESS_CHUNK * 4 if self.in_place and not self._thumbnails else PROCESS_CHUNK
+        for start in range(0, len(files), per_chunk):
+            chunk = files[start : start + per_chunk]
             paths = [c.path for c in chunk if c.path]
-            future = pool.submit(analysis_tasks.analyse_chunk, paths, root, *args)
+            if self.in_place:
+                future = pool.submit(analysis_tasks.reference_chunk, paths, *args, self._thumbnails)
+            else:
+                future = pool.submit(analysis_tasks.analyse_chunk, paths, root, *args)
             for index, cand in enumerate(chunk):
                 cand.future, cand.chunk_index = future, index
         for start in range(0, len(fetches), PROCESS_CHUNK):
@@ -148,4 +158,9 @@ class Analyses:
             cand.future = self._executor.submit(analysis_tasks.analyse_bytes, cand.data, *args)
         else:  # a local file of a small import (big ones go to _start_chunks)
             assert cand.path is not None, "a candidate has a path, bytes or a fetch"
-            cand.future = self._executor.submit(analysis_tasks.analyse_path, cand.path, *args)
+            if self.in_place:
+                cand.future = self._executor.submit(
+                    analysis_tasks.reference_path, cand.path, *args, self._thumbnails
+                )
+            else:
+                cand.future = self._executor.submit(analysis_tasks.analyse_path, cand.path, *args)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from customlabels.config import Settings
-from customlabels.imaging import InvalidImage, analyse_file, analyse_image
+from customlabels.imaging import Analysed, InvalidImage, analyse_file, analyse_header, analyse_image
+from customlabels.imaging.analyse import read_limited
 from customlabels.services.imports.source_files import UnresolvableSource
 from customlabels.storage.local import LocalBlobStore
 from customlabels.storage.protocol import asset_key
@@ -56,6 +57,44 @@ def analyse_path(path: str, size: int, max_pixels: int, max_bytes: int, max_deco
         return exc
     except OSError as exc:
         return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
+
+
+def reference_path(
+    path: str,
+    size: int,
+    max_pixels: int,
+    max_bytes: int,
+    max_decode: int,
+    thumbnails: bool = False,
+) -> Any:
+    """Analyse a file an import leaves in place: ``(Analysed, None)``, as nothing is to be
+    stored; with ``thumbnails`` False a JPEG's header is all that is parsed (see
+    :func:`~customlabels.imaging.analyse_header`)."""
+    if thumbnails:
+        outcome = analyse_path(path, size, max_pixels, max_bytes, max_decode)
+        analysed = isinstance(outcome, tuple) and isinstance(outcome[0], Analysed)
+        return (outcome[0], None) if analysed else outcome
+    try:
+        data = read_limited(path, max_bytes)
+        return analyse_header(data, size, max_pixels, max_decode), None
+    except InvalidImage as exc:
+        return exc
+    except OSError as exc:
+        return ("ERROR_INVALID_IMAGE", f"cannot read {path!r}: {exc.strerror or exc}")
+
+
+def reference_chunk(
+    paths: list[str],
+    size: int,
+    max_pixels: int,
+    max_bytes: int,
+    max_decode: int,
+    thumbnails: bool = False,
+) -> list[Any]:
+    """In a worker process: :func:`reference_path` for several files."""
+    return [
+        reference_path(path, size, max_pixels, max_bytes, max_decode, thumbnails) for path in paths
+    ]
 
 
 @cache

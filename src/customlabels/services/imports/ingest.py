@@ -47,6 +47,7 @@ class Ingestor:
         progress: Progress | None,
         *,
         root: Path | None = None,
+        in_place: bool = False,
     ) -> None:
         self.ctx = ctx
         self.dataset_id = dataset_id
@@ -55,9 +56,10 @@ class Ingestor:
         self.root = root
         self.summary = IngestSummary()
         self._seen: dict[str, int] = {}
-        self._locator = Locator(ctx, dataset_id, root)
-        self._analyses = Analyses(ctx)
-        self._storer = AssetStorer(ctx, self._locator.by_fingerprint)
+        # in_place: local files are referenced where they lie, not copied into the store.
+        self._locator = Locator(ctx, dataset_id, root, in_place=in_place)
+        self._analyses = Analyses(ctx, in_place=in_place)
+        self._storer = AssetStorer(ctx, self._locator.by_fingerprint, in_place=in_place)
         self._writer = EntryWriter(dataset_id, project_id, self.summary)
         self._batch_size = BATCH
         self._import_tag = (

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from customlabels.db.tables import Asset, Entry
-from customlabels.services.assets import known_sources
+from customlabels.services.assets import known_sources, referenced_assets
 from customlabels.services.context import Context
 from customlabels.services.imports.candidates import (
     NO_IMAGE_CODES,
@@ -63,9 +63,14 @@ class Locator:
     so a file met twice in one import is read once.
     """
 
-    def __init__(self, ctx: Context, dataset_id: int, root: Path | None) -> None:
+    def __init__(
+        self, ctx: Context, dataset_id: int, root: Path | None, *, in_place: bool = False
+    ) -> None:
         self.ctx = ctx
         self.dataset_id = dataset_id
+        # A copying import must not take an asset whose bytes lie in a server file only:
+        # it reads the file again, so its bytes reach the store.
+        self.in_place = in_place
         # Resolves source-refs under the root with the root's and folders' real paths cached.
         self._files = SourceFiles(root)
         self.by_fingerprint: dict[str, AssetDims] = {}
@@ -117,6 +122,9 @@ class Locator:
                 for c, key in lookup
                 if key in known and known[key][1] == c.fingerprint
             }
+            if hits and not self.in_place:
+                referenced = referenced_assets(session, list(set(hits.values())))
+                hits = {key: a for key, a in hits.items() if a not in referenced}
             dims = asset_dims(session, set(hits.values()))
         for cand, key in lookup:
             if key in hits:

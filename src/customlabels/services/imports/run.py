@@ -28,7 +28,9 @@ def run_import(
     if is_s3_source(source):
         return run_s3_import(ctx, dataset_id, project_id, source, progress)
     records, root, reader = open_source(ctx, source, progress)
-    ingestor = Ingestor(ctx, dataset_id, project_id, progress, root=root)
+    ingestor = Ingestor(
+        ctx, dataset_id, project_id, progress, root=root, in_place=bool(source.get("in_place"))
+    )
     summary = ingestor.run(records)
     if progress is not None and progress.total != progress.done:
         # A line count is an estimate (blank lines give no record): end at done/done.

@@ -48,7 +48,12 @@ def stat_file(path: str, st: os.stat_result | None = None) -> LocalFile:
             ) from None
     if not stat.S_ISREG(st.st_mode):
         raise UnresolvableSource("ERROR_INVALID_IMAGE", f"{path!r} is not a file")
-    return LocalFile(path, st.st_size, f"{st.st_size}:{st.st_mtime_ns}:{st.st_dev}:{st.st_ino}")
+    return LocalFile(path, st.st_size, file_fingerprint(st))
+
+
+def file_fingerprint(st: os.stat_result) -> str:
+    """What changes when a file's content may have: size, mtime, device and inode."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_dev}:{st.st_ino}"
 
 
 def resolve_source_ref(source_ref: str, root: Path | None) -> str:

@@ -2,7 +2,9 @@
 
 A source is described by a small dict stored on the job (and on the dataset, for re-syncs),
 so a job can run in any worker: ``{"kind": "folder", "path": ..., "folder_labels": ...,
-"label_level": 1, "folder_depth": None}`` (see :mod:`customlabels.formats.folder_labels`).
+"label_level": 1, "folder_depth": None, "in_place": False}`` (see
+:mod:`customlabels.formats.folder_labels`; ``in_place`` references the files where they lie
+instead of copying them into the image store: :mod:`customlabels.services.referenced_files`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ SOURCE_KINDS = ("folder", "manifest", "coco", "yolo", "voc", "dataset", "s3")
 
 def check_source(source: dict[str, Any]) -> dict[str, Any]:
     """Validate a source description before any job is queued, naming what is wrong."""
+    if source.get("in_place") and source.get("kind") != "folder":
+        raise InvalidInput(
+            f"in_place applies to folder sources only, not {source.get('kind')!r}: only a "
+            "folder on the server can be referenced where it lies"
+        )
     if is_s3_source(source):
         return check_s3_source(source)
     kind = source.get("kind")
@@ -63,6 +70,7 @@ def check_source(source: dict[str, Any]) -> dict[str, Any]:
         checked["root"] = str(root_path)
     if kind == "folder":
         checked.update(check_folder_options(source))
+        checked["in_place"] = bool(source.get("in_place"))
     return checked
 
 

@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from customlabels.imaging import Analysed
-from customlabels.services.assets import insert_assets, put_blobs, remember_sources
+from customlabels.services.assets import (
+    existing_hashes,
+    forget_references,
+    insert_assets,
+    put_blobs,
+    reference_files,
+    remember_sources,
+)
 from customlabels.services.context import Context
 from customlabels.services.imports.candidates import AssetDims, Candidate, source_key
 
@@ -20,8 +27,12 @@ from customlabels.services.imports.candidates import AssetDims, Candidate, sourc
 class AssetStorer:
     """Stores batches' new images; fills ``by_fingerprint`` (shared with the Locator)."""
 
-    def __init__(self, ctx: Context, by_fingerprint: dict[str, AssetDims]) -> None:
+    def __init__(
+        self, ctx: Context, by_fingerprint: dict[str, AssetDims], *, in_place: bool = False
+    ) -> None:
         self.ctx = ctx
+        # Local files stay where they are: new assets record their file instead of bytes.
+        self.in_place = in_place
         self.by_fingerprint = by_fingerprint
         self._sizes: dict[str, int] = {}  # remote fingerprint -> byte size
 
@@ -36,11 +47,17 @@ class AssetStorer:
         self, session: Session, batch: list[Candidate], fresh: list[tuple[Analysed, bytes]]
     ) -> None:
         """Asset rows of ``fresh``, each candidate's ``asset``, and the source-file rows."""
+        known = existing_hashes(session, [a.sha256 for a, _ in fresh]) if self.in_place else set()
         ids = insert_assets(
             session,
             [a for a, _ in fresh],
             thumbnails=not self.ctx.settings.thumbnails_in_store,
         )
+        if self.in_place:
+            reference_files(session, _references(batch, ids, known))
+        else:
+            # Bytes now in the store: an asset imported in place before is read there.
+            forget_references(session, list(ids.values()))
         sources: list[dict[str, Any]] = []
         for cand in batch:
             if cand.analysed is None:
@@ -78,3 +95,26 @@ class AssetStorer:
                     }
                 )
         remember_sources(session, sources)
+
+
+def _references(
+    batch: list[Candidate], ids: dict[str, int], known: set[str]
+) -> list[dict[str, Any]]:
+    """referenced_files rows of the batch's new assets imported in place (a hash some asset
+    held before keeps that asset's bytes, in the store or in its own file)."""
+    rows: dict[int, dict[str, Any]] = {}
+    for cand in batch:
+        if cand.analysed is None or not cand.path or not cand.fingerprint:
+            continue
+        sha = cand.analysed[0].sha256
+        if sha in known or ids[sha] in rows:
+            continue
+        size, mtime_ns = cand.fingerprint.split(":")[:2]
+        rows[ids[sha]] = {
+            "asset_id": ids[sha],
+            "path": cand.path,
+            "byte_size": int(size),
+            "mtime_ns": int(mtime_ns),
+            "fingerprint": cand.fingerprint,
+        }
+    return list(rows.values())

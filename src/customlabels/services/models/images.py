@@ -1,6 +1,7 @@
 """The images of a snapshot as local files, for the training code (which reads paths).
 
-Assets live in the BlobStore (a local directory, S3, or memory in tests); each one is
+Assets live in the BlobStore (a local directory, S3, or memory in tests), or in the server
+files they were imported in place from (checked before use); each one is
 copied once into ``data_dir/model-cache/images`` by hash and checked to decode there, so
 an image that no longer decodes fails the training at once with the entries it affects,
 instead of deep inside an epoch.
@@ -13,12 +14,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from customlabels.errors import NotFound, SourceFileChanged
 from customlabels.imaging.probe import InvalidImage, probe_image
+from customlabels.services.assets import read_original
 from customlabels.services.context import Context
 from customlabels.services.models.artifacts import cache_dir
 from customlabels.services.models.rules import INVALID_IMAGES, RuleBroken
 from customlabels.services.models.snapshots import SnapEntry
-from customlabels.storage.protocol import asset_key
 
 MAX_NAMED = 5
 
@@ -28,10 +30,12 @@ def _fetch(ctx: Context, root: Path, sha256: str) -> tuple[Path, str | None]:
     try:
         if path.exists():
             return path, None
-        data = ctx.blobs.get(asset_key(sha256))
+        data = read_original(ctx, sha256)
         probe_image(data, ctx.settings.max_image_pixels, ctx.settings.max_decode_bytes)
-    except KeyError:
+    except NotFound:
         return path, "its image is missing from the image store"
+    except SourceFileChanged as exc:  # imported in place, and its file changed since
+        return path, exc.message
     except InvalidImage as exc:
         return path, exc.message
     path.parent.mkdir(exist_ok=True)

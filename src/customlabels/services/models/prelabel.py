@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from customlabels.db.tables import Box, Entry, EntryLabel, ModelVersion, Project, utcnow
-from customlabels.errors import ResourceNotReady
+from customlabels.errors import NotFound, ResourceNotReady, SourceFileChanged
 from customlabels.imaging.probe import InvalidImage
 from customlabels.imaging.thumbnail import decode_upright
 from customlabels.services import audit, stats
+from customlabels.services.assets import read_original
 from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset
 from customlabels.services.entry_query import EntryFilter, all_matching_ids
@@ -29,7 +30,6 @@ from customlabels.services.models.serving import CustomLabel, predict_images
 from customlabels.services.models.versions import get_version, version_info
 from customlabels.services.names import dataset_type as check_dataset_type
 from customlabels.services.projects import get_project
-from customlabels.storage.protocol import asset_key
 
 PRELABEL_JOB = "model.prelabel"
 BATCH = 32
@@ -102,12 +102,12 @@ def _images(ctx: Context, entry_ids: list[int]) -> tuple[list[Any], list[int]]:
     images, kept = [], []
     for entry_id, sha256 in rows:
         try:
-            data = ctx.blobs.get(asset_key(sha256))
+            data = read_original(ctx, sha256)
             settings = ctx.settings
             images.append(
                 decode_upright(data, settings.max_image_pixels, settings.max_decode_bytes)
             )
-        except (KeyError, InvalidImage):
+        except (NotFound, SourceFileChanged, InvalidImage):
             continue  # an entry whose image went bad stays unlabelled; the job counts it
         kept.append(entry_id)
     return images, kept
