@@ -21,6 +21,10 @@ def test_an_upload_session_job_is_titled_and_counts_towards_the_announced_files(
     assert [j["title"] for j in listed] == ["Upload of 60 files to TRAIN"]
     refused = api.post("/projects/titled-upload/datasets/test/upload-sessions", json={"files": -1})
     assert refused.status_code in (400, 422)
+    # Finished, so the shared server holds no running job (reclaim waits for none).
+    session = opened.json()["id"]
+    finished = api.post(f"/projects/titled-upload/datasets/train/upload-sessions/{session}/finish")
+    assert finished.status_code == 200, finished.text
 
 
 def test_a_manifest_sent_with_the_create_is_one_create_job_named_after_the_file(
