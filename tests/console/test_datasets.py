@@ -66,7 +66,7 @@ def test_splitting_train_moves_a_fifth_into_test(
     test = page.locator("[data-dataset=TEST]")
     expect(test.locator("[data-stat=total]")).to_have_text("2", timeout=30_000)
     expect(page.locator("[data-dataset=TRAIN] [data-stat=total]")).to_have_text("8")
-    expect(page.locator(".jobs")).to_contain_text("Split into TEST")
+    expect(page.locator(".jobs")).to_contain_text("Split 20% of TRAIN into TEST")
     assert (total(server, "p", "train"), total(server, "p", "test")) == (8, 2)
 
 
@@ -127,8 +127,9 @@ def test_export_in_each_format_and_import_it_back(
     card = page.locator("[data-dataset=TRAIN]")
     create_from(page, card, "Ground Truth manifest")
     card.get_by_test_id("manifest-file").set_input_files(manifest)
-    # Uploaded with its images: the folder the manifest's source-refs name.
-    card.get_by_test_id("manifest-image-folder").set_input_files(tmp_path / "src")
+    # Uploaded with its images: the export copied them beside the manifest, where its
+    # source-refs name them.
+    card.get_by_test_id("manifest-image-folder").set_input_files(out / "gt" / "images")
     expect(card.get_by_test_id("manifest-check")).to_contain_text("4 lines, 4 of your")
     card.get_by_role("button", name="Create TRAIN dataset").click()
     # The images arrive first, then the manifest's lines label them.
