@@ -165,7 +165,7 @@ def test_nobody_acting_is_recorded_as_system(ctx):
 def test_a_job_remembers_who_queued_it(ctx, as_alice):
     projects.create_project(ctx, "pets")
     with ctx.db.write() as session:
-        job = create_job(session, "dataset.export", {"type": "TRAIN"})
+        job = create_job(session, "dataset.export", {"type": "TRAIN"}, title="Export TRAIN")
     assert job.params[actor.REQUESTED_BY] == "alice"
 
 

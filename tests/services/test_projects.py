@@ -81,7 +81,9 @@ def test_deleting_a_missing_project_says_it_is_not_found(ctx):
 def _job(ctx, project: str) -> int:
     with ctx.db.write() as session:
         project_id = projects.get_project(session, project).id
-        return jobs.create_job(session, "dataset.create", {}, project_id=project_id).id
+        return jobs.create_job(
+            session, "dataset.create", {}, title="Create TRAIN", project_id=project_id
+        ).id
 
 
 def test_deleting_a_project_is_refused_while_a_job_is_queued_on_it(ctx):

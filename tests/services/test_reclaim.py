@@ -81,7 +81,7 @@ def test_reclaiming_is_refused_while_a_job_runs(ctx):
     _two_projects(ctx)
     projects.delete_project(ctx, "gone")
     with ctx.db.write() as session:
-        job_id = jobs.create_job(session, "dataset.create", {}).id
+        job_id = jobs.create_job(session, "dataset.create", {}, title="Create TRAIN").id
     jobs.mark_running(ctx, job_id)
 
     with pytest.raises(ResourceInUse, match=f"job {job_id}"):
