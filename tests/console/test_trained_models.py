@@ -52,9 +52,12 @@ def test_training_from_the_button_shows_live_progress_until_the_version_is_train
     page.goto("/projects/kinds/models")
     page.get_by_role("button", name="Train model").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Epochs").fill("5")
+    dialog.get_by_label("Epochs").fill("3")
     dialog.get_by_label("Image size (px)").fill("64")
-    dialog.get_by_label("Fine-tune the backbone").select_option("no")
+    # Fine-tuning takes a few seconds an epoch here: long enough that the page sees the
+    # training between its start and its end, on a fast machine too (a head alone on 28
+    # images can finish between two polls).
+    dialog.get_by_label("Fine-tune the backbone").select_option("yes")
     dialog.get_by_role("button", name="Train").click()
     row = page.locator("tr[data-version=v1]")
     expect(row.locator(".badge")).to_have_text("training")
