@@ -27,25 +27,20 @@ def sign_in(body: SignIn, request: Request, response: Response, ctx: Ctx) -> Ses
         # this keeps it from signing a visitor in to an account of its choosing.
         raise InvalidInput("sign in with a JSON body")
     new = web_sessions.sign_in(ctx, body.name, body.password)
-    secure = _secure(request)
-    response.set_cookie(
-        SESSION_COOKIE,
-        new.token,
-        max_age=new.max_age_s,
-        httponly=True,
-        samesite="strict",
-        secure=secure,
-        path="/",
-    )
-    response.set_cookie(
-        CSRF_COOKIE,
-        new.csrf_token,
-        max_age=new.max_age_s,
-        httponly=False,
-        samesite="strict",
-        secure=secure,
-        path="/",
-    )
+    # The session token only the browser holds; the CSRF token the console's script reads.
+    for name, value, httponly in (
+        (SESSION_COOKIE, new.token, True),
+        (CSRF_COOKIE, new.csrf_token, False),
+    ):
+        response.set_cookie(
+            name,
+            value,
+            max_age=new.max_age_s,
+            httponly=httponly,
+            samesite="strict",
+            secure=_secure(request),
+            path="/",
+        )
     return SessionPublic(
         name=new.principal.name, role=new.principal.role.value, csrf_token=new.csrf_token
     )

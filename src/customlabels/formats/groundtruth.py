@@ -64,6 +64,7 @@ from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
+from customlabels.formats.bounded_lines import OverlongLine, bounded_lines
 from customlabels.formats.label_names import label_name_problem
 from customlabels.formats.records import Box, EntryIssue, ImportRecord
 
@@ -769,38 +770,6 @@ def parse_manifest_line(
     return _parse_object(obj, line_number, line)
 
 
-class _OverlongLine:
-    """A line read only in part because it is longer than any valid line can be."""
-
-    __slots__ = ("head", "size")
-
-    def __init__(self, head: bytes, size: int) -> None:
-        self.head = head
-        self.size = size
-
-
-def _lines(stream: Iterable[bytes] | BinaryIO, limit: int) -> Iterator[bytes | _OverlongLine]:
-    readline = getattr(stream, "readline", None)
-    if readline is None:
-        yield from stream
-        return
-    # Bounded reads: a multi-gigabyte "line" must not be pulled into memory whole.
-    while True:
-        chunk = readline(limit)
-        if not chunk:
-            return
-        if len(chunk) < limit or chunk.endswith(b"\n"):
-            yield chunk
-            continue
-        size = len(chunk)
-        while True:
-            more = readline(limit)
-            size += len(more)
-            if not more or more.endswith(b"\n"):
-                break
-        yield _OverlongLine(chunk, size)
-
-
 def read_manifest(
     stream: Iterable[bytes] | BinaryIO, *, max_chars: int = DEFAULT_MAX_CHARS
 ) -> Iterator[ImportRecord]:
@@ -812,8 +781,8 @@ def read_manifest(
     """
     # A UTF-8 character is at most 4 bytes; longer raw lines can't be valid.
     limit = max_chars * 4 + 2
-    for number, line in enumerate(_lines(stream, limit), 1):
-        if isinstance(line, _OverlongLine):
+    for number, line in enumerate(bounded_lines(stream, limit), 1):
+        if isinstance(line, OverlongLine):
             yield _too_long(number, line.head, f"more than {max_chars:,}", max_chars)
             continue
         if number == 1 and line.startswith(_UTF8_BOM):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from customlabels.db.tables import User, WebSession, utcnow
 from customlabels.error_base import CustomLabelsError
@@ -75,22 +76,30 @@ def sign_in(ctx: Context, name: str, password: str) -> NewSession:
         if user is not None:
             _note_failure(ctx, user.id)
         raise SignInFailed("wrong user name or password")
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    lifetime = timedelta(hours=ctx.settings.session_hours)
     with ctx.db.write() as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
         fresh.failed_signins = 0
         fresh.signin_blocked_until = None
-        session.add(
-            WebSession(
-                token_hash=_hash(token), user_id=user.id, csrf_token=csrf, expires_at=now + lifetime
-            )
-        )
         # Expired sessions of this user go as a new one comes: the table never grows unbounded.
         session.execute(
             delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at < now)
         )
+        return _add_session(ctx, session, fresh)
+
+
+def _add_session(ctx: Context, session: Session, user: User) -> NewSession:
+    """A new session row of ``user``: a random token (stored as its hash) and CSRF token."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    lifetime = timedelta(hours=ctx.settings.session_hours)
+    session.add(
+        WebSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            expires_at=utcnow() + lifetime,
+        )
+    )
     principal = Principal(user.id, user.name, Role(user.role), csrf)
     return NewSession(token, csrf, principal, int(lifetime.total_seconds()))
 
@@ -139,19 +148,8 @@ def sign_out(ctx: Context, token: str) -> None:
 def start_session_for(ctx: Context, name: str) -> NewSession:
     """A session for a user without their password: for the operator's own tools (the CLI
     and tests that drive the console as a signed-in user)."""
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    lifetime = timedelta(hours=ctx.settings.session_hours)
     with ctx.db.write() as session:
         user = session.scalar(select(User).where(User.name == name))
         if user is None:
             raise SignInFailed(f"no user {name!r}")
-        session.add(
-            WebSession(
-                token_hash=_hash(token),
-                user_id=user.id,
-                csrf_token=csrf,
-                expires_at=utcnow() + lifetime,
-            )
-        )
-        principal = Principal(user.id, user.name, Role(user.role), csrf)
-    return NewSession(token, csrf, principal, int(lifetime.total_seconds()))
+        return _add_session(ctx, session, user)
