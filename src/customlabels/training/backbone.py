@@ -38,13 +38,18 @@ assert set(BACKBONES) == set(BACKBONE_NAMES)
 FEATURE_CHANNELS = 1280  # the head convolution's width, fixed across Lite sizes
 
 
+def cpu_cores() -> int:
+    """The cores this process may run on (not a host's whole count inside a container)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def set_threads() -> None:
     """Use every core this process may run on (torch's default can be fewer, or all of a
     host's cores inside a container limited to two)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
+    cores = cpu_cores()
     if torch.get_num_threads() != cores:
         torch.set_num_threads(cores)
 

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from customlabels.training.backbone import FEATURE_CHANNELS, Backbone
+from customlabels.training.frozen_pass import FrozenPass
 from customlabels.training.images import decode, to_tensor_batch
 from customlabels.training.progress import Reporter
 from customlabels.training.thresholds import best_f1_thresholds
@@ -64,7 +65,7 @@ def train_classifier(
     reporter: Reporter,
 ) -> tuple[ClassifierNet, list[float]]:
     """Fit a classifier; returns the network (in eval mode) and each label's threshold."""
-    assert config.image_size and config.epochs and config.learning_rate
+    assert config.backbone and config.image_size and config.epochs and config.learning_rate
     device = torch.device(config.device or "cpu")
     multi = task == Task.MULTI_LABEL
     net = ClassifierNet(config.backbone, num_labels, multi, pretrained=True)
@@ -101,11 +102,11 @@ def _cached_activations(
     device: torch.device,
     reporter: Reporter,
 ) -> torch.Tensor:
+    frozen = FrozenPass(net.backbone, net.tail_start, size, device)
     chunks = []
     for i in range(0, len(samples), BATCH):
         pixels = [decode(s.path, size).pixels for s in samples[i : i + BATCH]]
-        batch = to_tensor_batch(pixels).to(device)
-        chunks.append(net.backbone.run(batch, 0, net.tail_start))
+        chunks.append(frozen(to_tensor_batch(pixels)).to(device))
         reporter.step("features", i + len(pixels), len(samples))
     return torch.cat(chunks)
 

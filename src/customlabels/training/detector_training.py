@@ -111,7 +111,7 @@ def train_detector(
     num_labels: int, samples: Sequence[Sample], config: TrainConfig, reporter: Reporter
 ) -> DetectorNet:
     """Fit a detector on ``samples`` (their boxes); returns the network in eval mode."""
-    assert config.image_size and config.epochs and config.learning_rate
+    assert config.backbone and config.image_size and config.epochs and config.learning_rate
     size = config.image_size
     device = torch.device(config.device or "cpu")
     torch.manual_seed(config.seed)

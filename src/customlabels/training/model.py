@@ -77,9 +77,12 @@ class Model:
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported model format {meta.get('format')!r} in {directory}")
         task = Task(meta["task"])
+        # Saved configs are resolved; one from before the backbone was resolved per task
+        # said lite0, the only default there was.
         config = TrainConfig.from_dict(meta["config"])
         config.device = device or default_device()
-        net = build_net(task, config.backbone, len(meta["label_names"]), pretrained=False)
+        backbone = config.backbone or "lite0"
+        net = build_net(task, backbone, len(meta["label_names"]), pretrained=False)
         state = torch.load(directory / WEIGHTS_FILE, map_location="cpu", weights_only=True)
         net.load_state_dict(state)
         # Module.to moves in place; torch's stubs lack its memory_format keyword.

@@ -1,0 +1,86 @@
+"""The frozen part of a backbone, run over every training photo once, as fast as the CPU allows.
+
+Why ONNX Runtime: a classification spends most of its time in this one pass (stem to the
+first fine-tuned block), and, measured on this project's 2-core machine over 320 clothing
+photos, ONNX Runtime runs it 2.5-3x faster than PyTorch's CPU kernels: EfficientNet-Lite0
+at 224 px 10.5 against 27 ms a photo, Lite1 at 240 px 15 against 48 ms (depthwise
+convolutions are where PyTorch's CPU path is slow). The part is exported from the very
+modules the training then fine-tunes, in memory, in about a second; its output matches
+PyTorch's to 1e-4 (a test says so). Nothing of it is saved: the model a version keeps is the
+PyTorch one. On a GPU, PyTorch runs the part itself: the same modules, the same code path.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from customlabels.training.backbone import Backbone, cpu_cores
+
+OPSET = 17
+
+
+class _Part(nn.Module):
+    """Blocks ``0..end-1`` of a backbone (the stem included), as one module to export."""
+
+    def __init__(self, backbone: Backbone, end: int) -> None:
+        super().__init__()
+        self.backbone = backbone
+        self.end = end
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.backbone.run(x, 0, self.end)
+
+
+class FrozenPass:
+    """Callable: a normalised NCHW batch -> the activations before block ``end``."""
+
+    def __init__(self, backbone: Backbone, end: int, size: int, device: torch.device) -> None:
+        self.backbone = backbone
+        self.end = end
+        self.device = device
+        self.session: Any = None
+        if device.type == "cpu":
+            self.session = _session(_Part(backbone, end).eval(), size)
+
+    @torch.no_grad()
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        if self.session is None:
+            return self.backbone.run(batch.to(self.device), 0, self.end)
+        x = np.ascontiguousarray(batch.numpy(), dtype=np.float32)
+        out = self.session.run(None, {"image": x})[0]
+        return torch.from_numpy(out).contiguous(memory_format=torch.channels_last)
+
+
+def _session(part: _Part, size: int) -> Any:
+    import onnxruntime
+
+    buffer = io.BytesIO()
+    was_training = part.backbone.training
+    with warnings.catch_warnings(), torch.no_grad():
+        # The tracer warns that the "same" padding's shape arithmetic becomes constants:
+        # intended, the input size is fixed (only the batch dimension varies).
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            part,
+            (torch.zeros(1, 3, size, size),),
+            buffer,  # type: ignore[arg-type]  # the stubs say a path; a file object works
+            input_names=["image"],
+            output_names=["activations"],
+            dynamic_axes={"image": {0: "batch"}, "activations": {0: "batch"}},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    part.backbone.train(was_training)  # the exporter restores modes; say which we want
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = cpu_cores()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # warnings about unused initialisers are not ours to fix
+    return onnxruntime.InferenceSession(
+        buffer.getvalue(), options, providers=["CPUExecutionProvider"]
+    )
