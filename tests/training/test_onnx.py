@@ -6,11 +6,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from customlabels.training import export_onnx
-
-onnxruntime = pytest.importorskip("onnxruntime")
 
 
 def _same_answers(torch_preds, onnx_preds) -> None:  # noqa: ANN001
@@ -42,7 +39,7 @@ def test_an_exported_classifier_answers_as_torch_does(trained_classifier, tmp_pa
     assert labels["input_size"] == model.input_size and labels["task"] == "CLASSIFICATION"
     assert "normalize" in labels["preprocessing"]
     paths = [s.path for s in test]
-    _same_answers(model.predict(paths), OnnxModel(tmp_path).predict(paths))
+    _same_answers(model.predict(paths, engine="torch"), OnnxModel(tmp_path).predict(paths))
 
 
 def test_an_exported_detector_answers_as_torch_does(trained_detector, tmp_path: Path) -> None:
@@ -53,4 +50,18 @@ def test_an_exported_detector_answers_as_torch_does(trained_detector, tmp_path: 
     labels = json.loads((tmp_path / "labels.json").read_text())
     assert labels["task"] == "OBJECT_DETECTION" and "kept" in labels["outputs"]
     paths = [s.path for s in test[:6]]
-    _same_answers(model.predict(paths), OnnxModel(tmp_path).predict(paths))
+    _same_answers(model.predict(paths, engine="torch"), OnnxModel(tmp_path).predict(paths))
+
+
+def test_a_model_predicts_on_the_cpu_through_onnx_runtime_as_torch_would(
+    trained_classifier, trained_detector
+) -> None:
+    """Serving and evaluation run ONNX Runtime's copy of the network on a CPU (faster);
+    its answers must be torch's."""
+    for model, test in (trained_classifier[:2], trained_detector):
+        paths = [s.path for s in test[:6]]
+        on_runtime = model.predict(paths, engine="onnxruntime")
+        assert model.runtime_session() is model.runtime_session()  # made once
+        _same_answers(model.predict(paths, engine="torch"), on_runtime)
+        # Once the session exists, every prediction takes it: one photo answers the same.
+        _same_answers(model.predict(paths[:1]), on_runtime[:1])

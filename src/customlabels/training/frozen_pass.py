@@ -20,7 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from customlabels.training.backbone import Backbone, cpu_cores
+from customlabels.training.backbone import Backbone
+from customlabels.training.ort_session import cpu_session
 
 OPSET = 17
 
@@ -58,8 +59,6 @@ class FrozenPass:
 
 
 def _session(part: _Part, size: int) -> Any:
-    import onnxruntime
-
     buffer = io.BytesIO()
     was_training = part.backbone.training
     with warnings.catch_warnings(), torch.no_grad():
@@ -77,10 +76,4 @@ def _session(part: _Part, size: int) -> Any:
             dynamo=False,
         )
     part.backbone.train(was_training)  # the exporter restores modes; say which we want
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = cpu_cores()
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # warnings about unused initialisers are not ours to fix
-    return onnxruntime.InferenceSession(
-        buffer.getvalue(), options, providers=["CPUExecutionProvider"]
-    )
+    return cpu_session(buffer.getvalue())

@@ -7,6 +7,7 @@ but "keep where ``kept`` is true".
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from pathlib import Path
@@ -55,6 +56,14 @@ def export_onnx(model: Model, out_dir: Path) -> Path:
     """Write ``model.onnx`` and ``labels.json`` into ``out_dir``; returns the ONNX path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / ONNX_FILE
+    export_graph(model, str(path))
+    (out_dir / LABELS_FILE).write_text(json.dumps(labels_json(model), indent=2))
+    return path
+
+
+def export_graph(model: Model, target: str | io.BytesIO) -> None:
+    """The network and its output decoding as an ONNX graph, into a file or a buffer."""
     net = model.net.to("cpu").eval()
     # Eval mode on the wrapper too: the exporter restores the wrapper's mode afterwards,
     # recursively, and a fresh module is in training mode (batch-norm on batch statistics).
@@ -66,7 +75,6 @@ def export_onnx(model: Model, out_dir: Path) -> Path:
     size = model.input_size
     example = torch.zeros(1, 3, size, size)
     names = outputs_of(model.task)
-    path = out_dir / ONNX_FILE
     with warnings.catch_warnings(), torch.no_grad():
         # The tracer warns that shape arithmetic becomes constants: intended, the input
         # size is fixed (only the batch dimension varies).
@@ -74,7 +82,7 @@ def export_onnx(model: Model, out_dir: Path) -> Path:
         torch.onnx.export(
             wrapper,
             (example,),
-            str(path),
+            target,  # type: ignore[arg-type]  # the stubs say a path; a file object works
             input_names=["image"],
             output_names=names,
             dynamic_axes={"image": {0: "batch"}, **{n: {0: "batch"} for n in names}},
@@ -83,8 +91,6 @@ def export_onnx(model: Model, out_dir: Path) -> Path:
         )
     device = torch.device(model.config.device or "cpu")
     model.net.to(device, memory_format=torch.channels_last).eval()
-    (out_dir / LABELS_FILE).write_text(json.dumps(labels_json(model), indent=2))
-    return path
 
 
 def labels_json(model: Model) -> dict[str, Any]:

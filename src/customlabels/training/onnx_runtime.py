@@ -16,21 +16,18 @@ from PIL import Image
 from customlabels.training.images import PIXEL_MEAN, PIXEL_STD, decode
 from customlabels.training.model import PREDICTION_FLOOR
 from customlabels.training.onnx_export import LABELS_FILE, ONNX_FILE
+from customlabels.training.ort_session import cpu_session
 from customlabels.training.predict import raw_to_predictions
 from customlabels.training.types import Prediction, Task
 
 
 class OnnxModel:
     def __init__(self, directory: Path) -> None:
-        import onnxruntime
-
         directory = Path(directory)
         self.meta = json.loads((directory / LABELS_FILE).read_text())
         self.task = Task(self.meta["task"])
         self.input_size = int(self.meta["input_size"])
-        self.session = onnxruntime.InferenceSession(
-            str(directory / ONNX_FILE), providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(str(directory / ONNX_FILE))
 
     def run(self, items: Sequence[Path | Image.Image]) -> list[np.ndarray]:
         pixels = np.stack([decode(i, self.input_size).pixels for i in items])

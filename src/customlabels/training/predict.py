@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -19,15 +19,26 @@ if TYPE_CHECKING:
 
 @torch.no_grad()
 def predict(
-    model: Model, items: Sequence[Path | Image.Image], floor: float, batch_size: int
+    model: Model,
+    items: Sequence[Path | Image.Image],
+    floor: float,
+    batch_size: int,
+    session: Any = None,
 ) -> list[list[Prediction]]:
-    """Predictions per image, each list sorted by descending confidence."""
+    """Predictions per image, each list sorted by descending confidence.
+
+    With an ONNX Runtime ``session`` of the model's graph, it runs the network; else torch.
+    """
     device = next(model.net.parameters()).device
     out: list[list[Prediction]] = []
     for i in range(0, len(items), batch_size):
         pixels = [decode(item, model.input_size).pixels for item in items[i : i + batch_size]]
-        x = to_tensor_batch(pixels).to(device)
-        out.extend(raw_to_predictions(model.task, run_net(model, x), floor))
+        x = to_tensor_batch(pixels)
+        if session is not None:
+            raw = tuple(session.run(None, {"image": np.ascontiguousarray(x.numpy())}))
+        else:
+            raw = run_net(model, x.to(device))
+        out.extend(raw_to_predictions(model.task, raw, floor))
     return out
 
 
