@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -190,3 +191,32 @@ def test_counters_of_both_datasets_match_their_entries_after_distribute(ctx):
         assert per_label == {n: (image_level[n], boxes[n]) for n in ("a", "b", "c")}
         assert stats.total_labels == len(set(image_level) | set(boxes))
     assert len(all_entries(ctx, "pets", "test", EntryFilter(labeled=True))) >= 2
+
+
+def test_a_distribution_whose_worker_died_leaves_both_datasets_failed_and_nothing_moved(
+    ctx, monkeypatch
+):
+    """A worker killed mid-distribution: when the next worker starts, TRAIN and TEST say
+    UPDATE_FAILED with the reason (not "being updated" for ever), and distributing again
+    works."""
+    from customlabels.services import jobs
+    from customlabels.services.job_recovery import recover_jobs
+
+    paths = [f"{label}/{n}.jpg" for label in ("a", "b") for n in range(5)]
+    project_with(ctx, paths)
+    datasets.create_empty_dataset(ctx, "pets", "test")
+    job_id = split.start_distribute(ctx, "pets", 7)
+    assert jobs.mark_running(ctx, job_id)  # a worker took it, then died without a trace
+    monkeypatch.setattr(ctx.settings, "job_lease_s", 0.05)
+    time.sleep(0.2)  # its lease runs out: no heartbeat came
+
+    recovered = recover_jobs(ctx, enqueue=lambda *_: None, queued_ids=set)
+
+    assert recovered.failed == [job_id]
+    for side in ("train", "test"):
+        info = datasets.describe_dataset(ctx, "pets", side)
+        assert info.status == "UPDATE_FAILED", (side, info.status)
+        assert "distribution did not finish" in info.status_message
+    assert len(sides(ctx)["test"]) == 0
+    assert distribute(ctx).status == "SUCCEEDED"
+    assert datasets.describe_dataset(ctx, "pets", "test").status == "UPDATE_COMPLETE"

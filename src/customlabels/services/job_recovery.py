@@ -8,7 +8,8 @@ wherever it ran; for an upload session, no request for ``upload_idle_s``). Then:
   syncs) are idempotent, so a worker starting resumes them once, under the same job id
   (so its unparseable lines keep their names); dying a second time fails them;
 - every other kind (uploads, splits, exports, trainings, pre-labelling) ends FAILED with
-  the reason, and a dataset it was writing says CREATE_FAILED or UPDATE_FAILED;
+  the reason, and a dataset it was writing says CREATE_FAILED or UPDATE_FAILED (a split:
+  TRAIN and TEST both);
 - a QUEUED job that no queue holds (its process died between recording and queueing it,
   or after a worker took it off the queue) is queued again: it never started.
 
@@ -39,6 +40,7 @@ INTERRUPTED = "the worker running it stopped (killed or crashed)"
 UPLOAD = "dataset.upload"
 RESUMABLE = ("dataset.create", "dataset.update")
 DATASET_WRITERS = (*RESUMABLE, UPLOAD)
+DISTRIBUTE = "dataset.distribute"  # marks TRAIN and TEST both
 # A job that killed its worker twice is likely to kill the next one too.
 MAX_RESUMES = 1
 
@@ -105,6 +107,9 @@ def _fail(session: Session, dead: _Dead) -> None:
     advice = "; upload the files again to resume it" if upload else ""
     job.status, job.finished_at = "FAILED", utcnow()
     job.message = f"interrupted: {dead.reason}{advice}"
+    if job.kind == DISTRIBUTE:
+        _fail_distribution(session, job, dead.reason)
+        return
     dataset = _dataset_of(session, job)
     if dataset is None:
         return
@@ -118,6 +123,25 @@ def _fail(session: Session, dead: _Dead) -> None:
     )
     dataset.status_message_code = "SERVICE_ERROR"
     dataset.updated_at = utcnow()
+
+
+def _fail_distribution(session: Session, job: Job, reason: str) -> None:
+    """Both datasets a distribution marked say it failed; entries move in one transaction,
+    so none moved and distributing again starts afresh."""
+    if job.project_id is None:
+        return
+    marked = session.scalars(
+        select(Dataset).where(
+            Dataset.project_id == job.project_id, Dataset.status == "UPDATE_IN_PROGRESS"
+        )
+    ).all()
+    for dataset in marked:
+        dataset.status = "UPDATE_FAILED"
+        dataset.status_message = (
+            f"The distribution did not finish: {reason}; nothing was moved, distribute again."
+        )
+        dataset.status_message_code = "SERVICE_ERROR"
+        dataset.updated_at = utcnow()
 
 
 def _resume(session: Session, dead: _Dead) -> None:
