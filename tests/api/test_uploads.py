@@ -112,3 +112,32 @@ def test_rotated_upload_is_upright_and_its_bytes_are_kept(api: httpx.Client) -> 
     thumb = api.get(f"{path}/{entry['id']}/thumbnail").content
     with Image.open(io.BytesIO(thumb)) as img:
         assert img.width < img.height  # the thumbnail is upright too
+
+
+def test_an_upload_of_nothing_but_broken_files_leaves_the_dataset_failed_saying_why(
+    api: httpx.Client,
+) -> None:
+    """Every file broken gives the user nothing to train on: not "successfully created"."""
+    assert api.post("/projects", json={"name": "broken"}).status_code == 201
+    sent = api.post(
+        "/projects/broken/datasets/train/uploads",
+        files=[
+            ("files", ("a.jpg", b"not an image", "image/jpeg")),
+            ("files", ("b.jpg", b"nor this", "image/jpeg")),
+        ],
+    )
+    assert sent.status_code == 200, sent.text
+    dataset = api.get("/projects/broken/datasets/train").json()
+    assert dataset["status"] == "CREATE_FAILED", dataset
+    assert "Every one of the 2 entries imported has an error" in dataset["status_message"]
+    # A good file uploaded next makes the dataset usable, and it says so.
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(buffer, "JPEG")
+    again = api.post(
+        "/projects/broken/datasets/train/uploads",
+        files=[("files", ("good.jpg", buffer.getvalue(), "image/jpeg"))],
+    )
+    assert again.status_code == 200, again.text
+    dataset = api.get("/projects/broken/datasets/train").json()
+    assert dataset["status"] == "CREATE_COMPLETE", dataset
+    assert dataset["stats"]["total_entries"] == 3

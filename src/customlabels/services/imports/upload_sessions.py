@@ -26,6 +26,7 @@ from customlabels.services.context import Context
 from customlabels.services.datasets import get_dataset, insert_dataset, set_status
 from customlabels.services.imports.candidates import Candidate, IngestSummary
 from customlabels.services.imports.ingest import Ingestor
+from customlabels.services.imports.outcome import import_outcome
 from customlabels.services.job_recovery import UPLOAD, fail_dead_jobs
 from customlabels.services.job_titles import upload_title
 from customlabels.services.jobs import (
@@ -175,11 +176,16 @@ def finish_session(
     entries, errors = int(figures.get("entries", 0)), int(figures.get("with_errors", 0))
     message = f"uploaded {entries} files, {errors} with errors"
     mark_finished(ctx, job_id, ok=True, message=message, result={**figures, **(extra or {})})
-    if creating:
-        status, text = "CREATE_COMPLETE", f"The dataset was successfully created: {message}."
+    # The rule every import follows: nothing usable uploaded is a failed dataset.
+    outcome = import_outcome(
+        ctx, dataset_id, creating, IngestSummary(entries=entries, with_errors=errors), ""
+    )
+    if outcome.code == "SUCCESS":
+        verb = "created" if creating else "updated"
+        text = f"The dataset was successfully {verb}: {message}."
+        set_status(ctx, dataset_id, outcome.status, text)
     else:
-        status, text = "UPDATE_COMPLETE", f"The dataset was successfully updated: {message}."
-    set_status(ctx, dataset_id, status, text)
+        set_status(ctx, dataset_id, outcome.status, outcome.message, outcome.code)
     with ctx.db.write() as session:  # after the fact: the files are stored, whatever happens
         dataset = session.get(Dataset, dataset_id)
         if dataset is not None:
