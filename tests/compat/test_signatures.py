@@ -61,6 +61,9 @@ def test_a_signed_request_of_our_key_is_answered(compat: Compat) -> None:
     answer = _post(compat, _signed(compat, key_id, secret, body), body)
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"ProjectDescriptions": []}
+    # The key's last use shows beside it, as for REST: a key scripts use is not "unused".
+    (listed,) = [k for k in api_keys.list_keys(compat.ctx) if k.access_key_id == key_id]
+    assert listed.last_used_at is not None
 
 
 def test_a_wrong_secret_is_an_invalid_signature(compat: Compat, error_of: Any) -> None:

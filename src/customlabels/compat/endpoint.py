@@ -71,6 +71,8 @@ def _authenticate(ctx: Context, request: Request, body: bytes) -> Principal:
     principal, secret = found
     headers = {k.lower(): v for k, v in request.headers.items()}
     sigv4.verify(signed, secret, request.method, str(request.url), headers, body)
+    # Shown beside the key in the console and the CLI, as for REST: unused keys can go.
+    api_keys.note_key_used(ctx, signed.access_key_id)
     return principal
 
 
