@@ -14,9 +14,9 @@ from customlabels.training.images import to_tensor_batch
 from .builders import PHOTOS
 
 
-def _batch(size: int) -> torch.Tensor:
+def _pixels(size: int) -> list[np.ndarray]:
     photos = [PHOTOS[name]() for name in ("cat", "coffee")]
-    return to_tensor_batch([np.asarray(Image.fromarray(p).resize((size, size))) for p in photos])
+    return [np.asarray(Image.fromarray(p).resize((size, size))) for p in photos]
 
 
 @pytest.mark.parametrize(("name", "size"), [("lite0", 224), ("lite1", 160)])
@@ -25,10 +25,10 @@ def test_onnx_runtime_runs_the_frozen_blocks_as_torch_does(name: str, size: int)
     end = backbone.tail_start(2)
     frozen = FrozenPass(backbone, end, size, torch.device("cpu"))
     assert frozen.session is not None, "the CPU path should run in ONNX Runtime"
-    x = _batch(size)
+    pixels = _pixels(size)
     with torch.no_grad():
-        expected = backbone.run(x, 0, end)
-    got = frozen(x)
+        expected = backbone.run(to_tensor_batch(pixels), 0, end)
+    got = frozen(pixels)
     assert got.shape == expected.shape
     assert torch.allclose(got, expected, atol=1e-3, rtol=1e-3)
     # The photos differ, and so do their activations: the session is not answering a constant.

@@ -20,7 +20,7 @@ from torch import nn
 
 from customlabels.training.backbone import FEATURE_CHANNELS, Backbone
 from customlabels.training.frozen_pass import FrozenPass
-from customlabels.training.images import decode, to_tensor_batch
+from customlabels.training.images import decode
 from customlabels.training.progress import Reporter
 from customlabels.training.thresholds import best_f1_thresholds
 from customlabels.training.types import Sample, Task, TrainConfig
@@ -106,7 +106,7 @@ def _cached_activations(
     chunks = []
     for i in range(0, len(samples), BATCH):
         pixels = [decode(s.path, size).pixels for s in samples[i : i + BATCH]]
-        chunks.append(frozen(to_tensor_batch(pixels)).to(device))
+        chunks.append(frozen(pixels).to(device))
         reporter.step("features", i + len(pixels), len(samples))
     return torch.cat(chunks)
 

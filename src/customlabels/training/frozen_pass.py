@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import torch
 from torch import nn
 
 from customlabels.training.backbone import Backbone
+from customlabels.training.images import to_array_batch, to_tensor_batch
 from customlabels.training.ort_session import cpu_session
 
 OPSET = 17
@@ -39,7 +41,7 @@ class _Part(nn.Module):
 
 
 class FrozenPass:
-    """Callable: a normalised NCHW batch -> the activations before block ``end``."""
+    """Callable: decoded photos (uint8 HWC) -> the activations before block ``end``."""
 
     def __init__(self, backbone: Backbone, end: int, size: int, device: torch.device) -> None:
         self.backbone = backbone
@@ -50,11 +52,10 @@ class FrozenPass:
             self.session = _session(_Part(backbone, end).eval(), size)
 
     @torch.no_grad()
-    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+    def __call__(self, pixels: Sequence[np.ndarray]) -> torch.Tensor:
         if self.session is None:
-            return self.backbone.run(batch.to(self.device), 0, self.end)
-        x = np.ascontiguousarray(batch.numpy(), dtype=np.float32)
-        out = self.session.run(None, {"image": x})[0]
+            return self.backbone.run(to_tensor_batch(pixels).to(self.device), 0, self.end)
+        out = self.session.run(None, {"image": to_array_batch(pixels)})[0]
         return torch.from_numpy(out).contiguous(memory_format=torch.channels_last)
 
 

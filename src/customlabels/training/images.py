@@ -101,6 +101,16 @@ def scale_boxes(boxes: Sequence[Box], width: int, height: int, size: int) -> np.
     return out[keep]
 
 
+def to_array_batch(pixels: Sequence[np.ndarray]) -> np.ndarray:
+    """uint8 HWC arrays -> normalised float32 NCHW array, for ONNX Runtime.
+
+    numpy, not torch: ONNX Runtime's path then runs no torch operation, so torch's CPU
+    threads stay asleep beside ONNX Runtime's (two thread pools on two cores).
+    """
+    batch = (np.stack(pixels).astype(np.float32) - PIXEL_MEAN) / PIXEL_STD
+    return np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
+
+
 def to_tensor_batch(pixels: Sequence[np.ndarray]) -> torch.Tensor:
     """uint8 HWC arrays -> normalised float NCHW tensor (channels-last memory: faster on CPU)."""
     import torch

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from customlabels.training.images import PIXEL_MEAN, PIXEL_STD, decode
+from customlabels.training.images import decode, to_array_batch
 from customlabels.training.model import PREDICTION_FLOOR
 from customlabels.training.onnx_export import LABELS_FILE, ONNX_FILE
 from customlabels.training.ort_session import cpu_session
@@ -30,9 +30,8 @@ class OnnxModel:
         self.session = cpu_session(str(directory / ONNX_FILE))
 
     def run(self, items: Sequence[Path | Image.Image]) -> list[np.ndarray]:
-        pixels = np.stack([decode(i, self.input_size).pixels for i in items])
-        x = ((pixels.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD).transpose(0, 3, 1, 2)
-        outputs: list[np.ndarray] = self.session.run(None, {"image": np.ascontiguousarray(x)})
+        pixels = [decode(i, self.input_size).pixels for i in items]
+        outputs: list[np.ndarray] = self.session.run(None, {"image": to_array_batch(pixels)})
         return outputs
 
     def predict(self, items: Sequence[Path | Image.Image]) -> list[list[Prediction]]:

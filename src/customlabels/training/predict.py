@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from customlabels.training.images import decode, to_tensor_batch
+from customlabels.training.images import decode, to_array_batch, to_tensor_batch
 from customlabels.training.types import Prediction, Task
 
 if TYPE_CHECKING:
@@ -33,11 +33,10 @@ def predict(
     out: list[list[Prediction]] = []
     for i in range(0, len(items), batch_size):
         pixels = [decode(item, model.input_size).pixels for item in items[i : i + batch_size]]
-        x = to_tensor_batch(pixels)
         if session is not None:
-            raw = tuple(session.run(None, {"image": np.ascontiguousarray(x.numpy())}))
+            raw = tuple(session.run(None, {"image": to_array_batch(pixels)}))
         else:
-            raw = run_net(model, x.to(device))
+            raw = run_net(model, to_tensor_batch(pixels).to(device))
         out.extend(raw_to_predictions(model.task, raw, floor))
     return out
 
