@@ -13,7 +13,6 @@ PyTorch one. On a GPU, PyTorch runs the part itself: the same modules, the same 
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,9 +22,8 @@ from torch import nn
 
 from customlabels.training.backbone import Backbone
 from customlabels.training.images import to_array_batch, to_tensor_batch
+from customlabels.training.onnx_graph import trace_to_onnx
 from customlabels.training.ort_session import cpu_session
-
-OPSET = 17
 
 
 class _Part(nn.Module):
@@ -62,19 +60,6 @@ class FrozenPass:
 def _session(part: _Part, size: int) -> Any:
     buffer = io.BytesIO()
     was_training = part.backbone.training
-    with warnings.catch_warnings(), torch.no_grad():
-        # The tracer warns that the "same" padding's shape arithmetic becomes constants:
-        # intended, the input size is fixed (only the batch dimension varies).
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            part,
-            (torch.zeros(1, 3, size, size),),
-            buffer,  # type: ignore[arg-type]  # the stubs say a path; a file object works
-            input_names=["image"],
-            output_names=["activations"],
-            dynamic_axes={"image": {0: "batch"}, "activations": {0: "batch"}},
-            opset_version=OPSET,
-            dynamo=False,
-        )
+    trace_to_onnx(part, size, ["activations"], buffer)
     part.backbone.train(was_training)  # the exporter restores modes; say which we want
     return cpu_session(buffer.getvalue())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,9 +19,9 @@ from customlabels.training.classifier import ClassifierNet
 from customlabels.training.detector import DetectorNet
 from customlabels.training.images import PIXEL_MEAN, PIXEL_STD
 from customlabels.training.model import Model
+from customlabels.training.onnx_graph import trace_to_onnx
 from customlabels.training.types import Task
 
-OPSET = 17
 ONNX_FILE = "model.onnx"
 LABELS_FILE = "labels.json"
 
@@ -72,23 +71,7 @@ def export_graph(model: Model, target: str | io.BytesIO) -> None:
         if model.task == Task.DETECTION
         else _Classify(cast(ClassifierNet, net))
     ).eval()
-    size = model.input_size
-    example = torch.zeros(1, 3, size, size)
-    names = outputs_of(model.task)
-    with warnings.catch_warnings(), torch.no_grad():
-        # The tracer warns that shape arithmetic becomes constants: intended, the input
-        # size is fixed (only the batch dimension varies).
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            wrapper,
-            (example,),
-            target,  # type: ignore[arg-type]  # the stubs say a path; a file object works
-            input_names=["image"],
-            output_names=names,
-            dynamic_axes={"image": {0: "batch"}, **{n: {0: "batch"} for n in names}},
-            opset_version=OPSET,
-            dynamo=False,
-        )
+    trace_to_onnx(wrapper, model.input_size, outputs_of(model.task), target)
     device = torch.device(model.config.device or "cpu")
     model.net.to(device, memory_format=torch.channels_last).eval()
 
